@@ -1,0 +1,5 @@
+import sys
+
+from uppsikt.cli import main
+
+sys.exit(main())

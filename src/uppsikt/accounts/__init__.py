@@ -1,0 +1,1 @@
+"""People, units, roles, training and absences."""

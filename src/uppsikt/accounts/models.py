@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils import timezone
+
+
+class Unit(models.Model):
+    """An organisational unit: förvaltning (administration), verksamhet (service), bolag (company)."""
+
+    class Kind(models.TextChoices):
+        KOMMUN = "kommun", "Kommun"
+        FORVALTNING = "forvaltning", "Förvaltning"
+        VERKSAMHET = "verksamhet", "Verksamhet"
+        BOLAG = "bolag", "Kommunalt bolag"
+        ENHET = "enhet", "Enhet"
+
+    name = models.CharField("namn", max_length=200)
+    kind = models.CharField("typ", max_length=20, choices=Kind.choices, default=Kind.VERKSAMHET)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="överordnad")
+    website = models.URLField("webbplats", blank=True)
+    email = models.EmailField("officiell e-post", blank=True)
+    phone = models.CharField("telefon", max_length=40, blank=True)
+    own_symbol = models.BooleanField("egen symbol", default=False, help_text="Enheten använder egen logotyp (profilen ska då säga ”En verksamhet inom … kommun”).")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "enhet"
+        verbose_name_plural = "enheter"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors(self) -> list[Unit]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def municipality(self) -> Unit:
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
+
+
+class User(AbstractUser):
+    """A person who works in Uppsikt. ``title`` is the function they state when they speak (GOV-9)."""
+
+    title = models.CharField("befattning", max_length=200, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="people", verbose_name="enhet")
+    phone = models.CharField("telefon", max_length=40, blank=True)
+    left_at = models.DateField("slutade", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "person"
+        verbose_name_plural = "personer"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_at is not None and self.left_at <= timezone.localdate()
+
+
+class RoleGrant(models.Model):
+    """A role held in a unit (and the units below it) or on one channel. Least privilege: no global roles."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    role = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="grants", verbose_name="roll")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="grants")
+    channel = models.ForeignKey("channels.Channel", null=True, blank=True, on_delete=models.CASCADE, related_name="grants")
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rolltilldelning"
+        verbose_name_plural = "rolltilldelningar"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False) | models.Q(channel__isnull=False),
+                name="grant_has_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.role.name}"
+
+    @property
+    def scope_label(self) -> str:
+        return f"kanal {self.channel}" if self.channel_id else f"enhet {self.unit}"
+
+
+COURSES = {
+    "tool": "Verktyget (Uppsikt)",
+    "writing": "Skriva för sociala medier",
+    "publishing": "Publicering och bilder",
+    "monitoring": "Bevakning och svarstider",
+    "moderation": "Olämpliga inlägg och moderering",
+    "gdpr": "Dataskyddsförordningen (GDPR)",
+    "osl": "Offentlighets- och sekretesslagen (OSL)",
+    "records": "Allmänna handlingar, diarieföring och gallring",
+}
+
+
+class Training(models.Model):
+    """A completed course (GOV-10). Rows are history: a new completion is a new row."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="trainings")
+    course = models.CharField("kurs", max_length=40, choices=list(COURSES.items()))
+    completed_on = models.DateField("genomförd")
+    valid_until = models.DateField("giltig till", null=True, blank=True)
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-completed_on"]
+        verbose_name = "utbildning"
+        verbose_name_plural = "utbildningar"
+
+    def is_valid(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.completed_on <= on and (self.valid_until is None or self.valid_until >= on)
+
+
+class Absence(models.Model):
+    """Leave, holiday or sickness (GOV-4): a channel must not be left unwatched."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="absences")
+    start = models.DateField("från")
+    end = models.DateField("till")
+    reason = models.CharField("orsak", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = "frånvaro"
+        verbose_name_plural = "frånvaro"
+        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="absence_end_after_start")]
+
+    def covers(self, day) -> bool:
+        return self.start <= day <= self.end

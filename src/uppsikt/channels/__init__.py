@@ -1,0 +1,1 @@
+"""The channel register (förteckning): lifecycle, checklist, approvals, staffing, custody, profile."""

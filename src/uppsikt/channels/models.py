@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from uppsikt.policies.vocabulary import PLATFORM_LABELS
+
+
+class Status(models.TextChoices):
+    PROPOSED = "proposed", "Föreslagen"
+    CHECKLIST_DONE = "checklist_done", "Checklista klar"
+    APPROVED = "approved", "Godkänd"
+    ACTIVE = "active", "Aktiv"
+    CLOSING = "closing", "Avslutas"
+    CLOSED = "closed", "Stängd"
+    REJECTED = "rejected", "Avslagen"
+
+
+class Channel(models.Model):
+    """One official account on a platform (GOV-1). Status changes only through channels.services."""
+
+    slug = models.SlugField("kortnamn", max_length=80, unique=True)
+    name = models.CharField("namn", max_length=200)
+    platform = models.CharField("plattform", max_length=20, choices=list(PLATFORM_LABELS.items()))
+    handle = models.CharField("användarnamn", max_length=200, blank=True)
+    url = models.URLField("adress", blank=True)
+    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="channels", verbose_name="ägande enhet")
+    purpose = models.TextField("syfte", blank=True)
+    target_group = models.TextField("målgrupp", blank=True)
+    goals = models.TextField("mål", blank=True)
+    communication_plan = models.TextField("kommunikationsplan", blank=True)
+    official_email = models.EmailField("officiell e-post", blank=True)
+    policy_name = models.CharField("policy", max_length=63)
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "kanal"
+        verbose_name_plural = "kanaler"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def platform_label(self) -> str:
+        return PLATFORM_LABELS.get(self.platform, self.platform)
+
+    @property
+    def policy(self):
+        from uppsikt.policies.services import get_policy
+
+        return get_policy(self.policy_name)
+
+
+class StatusChange(models.Model):
+    """Lifecycle history, append-only."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class ChecklistAnswer(models.Model):
+    """One start-up checklist point (GOV-2) with the answer the unit wrote."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="checklist")
+    key = models.CharField(max_length=64)
+    done = models.BooleanField(default=False)
+    answer = models.TextField("svar", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        unique_together = [("channel", "key")]
+
+
+class Approval(models.Model):
+    """One step of the policy's approval chain (GOV-3): who approved and when."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="approvals")
+    step = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=40)
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["step"]
+        constraints = [models.UniqueConstraint(fields=["channel", "step"], name="one_approval_per_step")]
+
+
+class Member(models.Model):
+    """A person who runs the channel (GOV-4), and whether they may speak for the municipality (GOV-9)."""
+
+    class Role(models.TextChoices):
+        EDITOR = "redaktor", "Redaktör"
+        KOMMUNIKATOR = "kommunikator", "Kommunikatör"
+        OWNER = "verksamhetschef", "Ansvarig chef"
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="channel_memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.EDITOR)
+    authorised_speaker = models.BooleanField("får uttala sig för kommunen", default=False)
+    tasked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="uppdrag från chef")
+    added_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "user"], condition=models.Q(removed_at__isnull=True), name="one_active_membership")
+        ]
+
+
+class CredentialCustody(models.Model):
+    """Who holds the channel's log-in, where it is deposited, when it last changed (GOV-5). Never the password."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="custody")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="innehavare")
+    login_email = models.EmailField("inloggningens e-post (officiell)")
+    deposited_with = models.CharField("deponerad hos", max_length=200)
+    storage = models.CharField("förvaras i", max_length=200, help_text="t.ex. kommunens lösenordshanterare; aldrig lösenordet självt")
+    last_rotated_on = models.DateField("senast bytt")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+
+class ProfileCheck(models.Model):
+    """One required profile element (GOV-6) confirmed on the platform."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="profile_checks")
+    key = models.CharField(max_length=64)
+    done = models.BooleanField(default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        unique_together = [("channel", "key")]

@@ -1,0 +1,76 @@
+"""The `uppsikt` command (contracts/cli.md).
+
+Each domain app may have a ``commands`` module with ``register(subparsers)``; each
+registered handler returns an exit status. A handler reports failure by raising
+``CommandError``: one clear line on stderr, non-zero exit, nothing left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+APPS_WITH_COMMANDS = ["core", "policies", "channels", "platforms", "inbox", "records", "triage"]
+
+
+class CommandError(Exception):
+    """A failure to show as one line on stderr."""
+
+    def __init__(self, message: str, status: int = 1):
+        super().__init__(message)
+        self.status = status
+
+
+def setup_django(settings: str = "uppsikt.conf.dev") -> None:
+    """Configure Django for commands that need the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    import django
+
+    django.setup()
+
+
+def ensure_migrated() -> None:
+    """Create or migrate the data folder (idempotent)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    from uppsikt.accounts.services import ensure_roles
+
+    ensure_roles()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="uppsikt", description="Uppsikt – kommunens sociala medier enligt riktlinjen.")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    sub.required = True
+    for app in APPS_WITH_COMMANDS:
+        try:
+            module = importlib.import_module(f"uppsikt.{app}.commands")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"uppsikt.{app}.commands" or exc.name == f"uppsikt.{app}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status = args.handler(args)
+    except CommandError as exc:
+        print(f"uppsikt: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("uppsikt: avbrutet", file=sys.stderr)
+        return 130
+    return int(status or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

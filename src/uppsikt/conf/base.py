@@ -1,0 +1,175 @@
+"""Settings shared by every environment. Environment modules override a few names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from .config import config, data_dir
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = data_dir()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = config(
+    "UPPSIKT_SECRET_KEY",
+    None,
+    help="Django secret key. Required in production; dev and test derive one from the data folder.",
+)
+DEBUG = config("UPPSIKT_DEBUG", False, cast=bool, help="Show Django debug pages (never in production).")
+ALLOWED_HOSTS = [h for h in config("UPPSIKT_ALLOWED_HOSTS", "127.0.0.1,localhost", help="Comma-separated host names the web app answers to.").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "uppsikt.audit",
+    "uppsikt.accounts",
+    "uppsikt.policies",
+    "uppsikt.channels",
+    "uppsikt.platforms",
+    "uppsikt.records",
+    "uppsikt.inbox",
+    "uppsikt.triage",
+    "uppsikt.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "uppsikt.urls"
+WSGI_APPLICATION = "uppsikt.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "uppsikt.web.context.site",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = config(
+    "DATABASE_URL",
+    None,
+    help="PostgreSQL URL (postgres://user@host:port/db). Unset: SQLite in the data folder.",
+)
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "uppsikt.sqlite3"),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+
+# Login lockout (django-axes): five failures lock the account name for 30 minutes.
+AXES_FAILURE_LIMIT = config("UPPSIKT_LOGIN_FAILURE_LIMIT", 5, cast=int, help="Failed log-ins before an account is locked.")
+AXES_COOLOFF_TIME = 0.5
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked.html"
+
+REQUIRE_2FA = config("UPPSIKT_REQUIRE_2FA", True, cast=bool, help="Require TOTP two-factor authentication for staff log-in.")
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "conf" / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+EVIDENCE_ROOT = DATA_DIR / "evidence"
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+
+FIELD_ENCRYPTION_KEY = config(
+    "UPPSIKT_ENCRYPTION_KEY",
+    None,
+    help="Fernet key for secrets at rest (platform tokens). Dev and test derive one from the data folder.",
+)
+
+REDIS_URL = config("REDIS_URL", None, help="Redis URL for the background queue. Unset: a SQLite queue in the data folder.")
+if REDIS_URL:
+    from huey import RedisHuey
+
+    HUEY = RedisHuey("uppsikt", url=REDIS_URL, immediate=False)
+else:
+    from huey import SqliteHuey
+
+    HUEY = SqliteHuey("uppsikt", filename=str(DATA_DIR / "huey.sqlite3"), immediate=False)
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+SPECTACULAR_SETTINGS = {"TITLE": "Uppsikt API", "VERSION": "1.0.0"}
+
+OIDC_ENABLED = config("UPPSIKT_OIDC", False, cast=bool, help="Enable OpenID Connect single sign-on (mozilla-django-oidc must be installed).")
+
+UPPSIKT_MUNICIPALITY = config("UPPSIKT_MUNICIPALITY", "Exempelby kommun", help="The municipality's name, shown on public pages.")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+AUTH_USER_MODEL = "accounts.User"

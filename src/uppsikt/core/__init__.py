@@ -1,0 +1,1 @@
+"""Commands that belong to the product as a whole: setup, demo, serve."""

@@ -1,0 +1,1 @@
+"""Items (posts, comments, replies, messages) from every channel, and the inbox over them."""

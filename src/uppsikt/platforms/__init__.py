@@ -1,0 +1,1 @@
+"""Connectors to the platforms, as plugins in a registry, and importers of their export files."""

@@ -1,0 +1,1 @@
+"""Public records (allmänna handlingar): evidence store, integrity, registration, culling, e-archive."""

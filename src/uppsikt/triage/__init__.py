@@ -1,0 +1,1 @@
+"""Triage: what each post is, and what the policy's action table says to do with it."""

@@ -1,0 +1,1 @@
+"""Server-rendered Swedish pages shared by the apps: layout, log-in, dashboard."""
