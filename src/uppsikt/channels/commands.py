@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+
+from uppsikt.cli import CommandError, ensure_migrated, setup_django
+
+
+def register(sub) -> None:
+    channel = sub.add_parser("channel", help="kanalregistret")
+    csub = channel.add_subparsers(dest="channel_command", metavar="ÅTGÄRD")
+    csub.required = True
+
+    p = csub.add_parser("create", help="registrera en kanal (föreslagen)")
+    p.add_argument("--platform", required=True, help="facebook, instagram, x, youtube, linkedin, mastodon eller sandbox")
+    p.add_argument("--name", required=True)
+    p.add_argument("--policy", default=None, help="policy eller förval (standard: nationell)")
+    p.add_argument("--unit", default=None, help="ägande enhetens namn")
+    p.add_argument("--url", default="")
+    p.add_argument("--handle", default="")
+    p.set_defaults(handler=cmd_create)
+
+    p = csub.add_parser("list", help="alla kanaler som JSON")
+    p.set_defaults(handler=cmd_list)
+
+    try:
+        from uppsikt.platforms.commands import add_connect_parser
+    except ImportError:
+        add_connect_parser = None
+    if add_connect_parser is not None:
+        add_connect_parser(csub)
+
+
+def cmd_create(args) -> int:
+    setup_django()
+    ensure_migrated()
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    from uppsikt.accounts.models import Unit
+    from uppsikt.channels.lifecycle import TransitionError
+    from uppsikt.channels.services import propose_channel
+    from uppsikt.policies.loader import DEFAULT_PRESET
+
+    unit = None
+    if args.unit:
+        unit = Unit.objects.filter(name=args.unit).first()
+        if unit is None:
+            raise CommandError(f"okänd enhet: {args.unit}")
+    if args.url:
+        try:
+            URLValidator()(args.url)
+        except ValidationError:
+            raise CommandError(f"ogiltig adress: {args.url}") from None
+    try:
+        channel = propose_channel(name=args.name, platform=args.platform, policy_name=args.policy or DEFAULT_PRESET, unit=unit, actor=None, url=args.url, handle=args.handle)
+    except TransitionError as exc:
+        raise CommandError(str(exc)) from None
+    print(channel.slug)
+    return 0
+
+
+def cmd_list(args) -> int:
+    setup_django()
+    ensure_migrated()
+    from uppsikt.channels.models import Channel
+
+    for c in Channel.objects.select_related("unit").order_by("slug"):
+        print(json.dumps({"slug": c.slug, "name": c.name, "platform": c.platform, "status": c.status, "unit": c.unit.name if c.unit else None, "policy": c.policy_name}, ensure_ascii=False))
+    return 0
