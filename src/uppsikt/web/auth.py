@@ -43,11 +43,11 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
-        if getattr(request, "axes_locked_out", False):
-            return render(request, "web/locked.html", status=403)
         if user is None:
-            error = "Fel användarnamn, lösenord eller engångskod. Försök igen."
             log("login_failed", username=username)
+            if getattr(request, "axes_locked_out", False):
+                return render(request, "web/locked.html", status=429)
+            error = "Fel användarnamn, lösenord eller engångskod. Försök igen."
         else:
             token = form.cleaned_data["otp_token"].strip().replace(" ", "")
             if _has_device(user):
@@ -57,7 +57,7 @@ def login_view(request):
                     signals.user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
                     log("login_failed", username=username)
                     if getattr(request, "axes_locked_out", False):
-                        return render(request, "web/locked.html", status=403)
+                        return render(request, "web/locked.html", status=429)
                     error = "Fel användarnamn, lösenord eller engångskod. Försök igen."
                 else:
                     login(request, user)

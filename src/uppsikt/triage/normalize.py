@@ -1,0 +1,164 @@
+"""Normalisation of Swedish as it is typed on social media, with an offset map.
+
+One pass per step, each done by the C code of ``str`` and ``re`` where it can be:
+
+1. Unicode NFKC and removal of invisible characters (zero-width space, soft hyphen,
+   variation selectors) -- only for the rare text that needs it.
+2. Lower case.
+3. Leetspeak inside words that mix letters and digits (``h0ra``, ``j4vla``, ``$kit``).
+4. Everything that is not a letter, digit or ``*`` (the usual mask) becomes a space.
+5. Letters typed one at a time are joined (``j ä v l a``, ``h-o-r-a``, ``j.ä.v.l.a``).
+6. Runs of three or more of the same letter become one (``jääääävla``), and runs of
+   spaces become one space.
+
+Steps 1, 5 and 6 delete characters; ``offsets`` maps every index of the normalised
+text back to the index in the original text, so spans shown to people point at what
+the poster wrote. å, ä and ö are kept: ``höra`` must not become ``hora``. The
+lexicons carry the spellings without them (``javla``) as extra variants instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Format characters used to hide words from filters, and emoji variation selectors.
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]")
+_NONWORD = re.compile(r"[^\w*]|_")
+_SPACED = re.compile(r"(?<![\w*])(?:[^\W\d_] ){2,}[^\W\d_](?![\w*])")
+_RUNS = re.compile(r"([^\W\d_])\1\1+| {2,}")
+_LEET_CANDIDATE = re.compile(r"[0-9@$!|]")
+# A token that mixes letters and leet characters; the leet character sits next to a letter.
+_LEET_TOKEN = re.compile(r"(?<![\w@$|])(?=[\w@$!|]*[^\W\d_])[\w@$!|]*(?:[^\W\d_][0-9@$!|]|[0-9@$!|][^\W\d_])[\w@$!|]*")
+_LEET_TABLE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i", "|": "l"})
+_TRAILING_DIGITS = re.compile(r"^(.*?[^\W\d_]{2,})(\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """The views of one text.
+
+    ``low``: lower case, same length as ``base`` (for number, e-mail and link patterns).
+    ``norm``: the lexicon view, padded with one space at each end.
+    ``low_offsets`` / ``norm_offsets``: index in ``low`` / ``norm`` -> index in the
+    original text, or ``None`` when the index is the same.
+    """
+
+    original: str
+    low: str
+    low_offsets: list[int] | None
+    norm: str
+    norm_offsets: list[int] | None
+
+    def low_span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of ``low`` as a span of the original text."""
+        if self.low_offsets is None:
+            return (start, end)
+        return _map_span(self.low_offsets, start, end, len(self.original))
+
+    def norm_span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of ``norm`` (padded indices) as a span of the original text."""
+        start -= 1
+        end -= 1
+        if self.norm_offsets is None:
+            n = len(self.original)
+            return (max(0, min(start, n)), max(0, min(end, n)))
+        return _map_span(self.norm_offsets, start, end, len(self.original))
+
+
+def _map_span(offsets: list[int], start: int, end: int, n: int) -> tuple[int, int]:
+    last = len(offsets) - 1
+    start = max(0, min(start, last))
+    end = max(start, min(end, last))
+    if end == start:
+        s = offsets[start]
+        return (s, s)
+    # The end is one past the last character: map the last character and step over it.
+    return (offsets[start], min(n, offsets[end - 1] + 1))
+
+
+def _rebuild(s: str, offsets: list[int] | None, deletions: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """Delete the ``[start, end)`` ranges (sorted, disjoint) and carry the offsets along."""
+    if offsets is None:
+        offsets = list(range(len(s) + 1))
+    parts: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    for start, end in deletions:
+        parts.append(s[pos:start])
+        offs.extend(offsets[pos:start])
+        pos = end
+    parts.append(s[pos:])
+    offs.extend(offsets[pos:])
+    return "".join(parts), offs
+
+
+def _nfkc_with_map(text: str) -> tuple[str, list[int]]:
+    parts: list[str] = []
+    offs: list[int] = []
+    for i, ch in enumerate(text):
+        if _INVISIBLE.match(ch):
+            continue
+        out = unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch
+        parts.append(out)
+        offs.extend([i] * len(out))
+    offs.append(len(text))
+    return "".join(parts), offs
+
+
+def _lower_with_map(s: str, offsets: list[int] | None) -> tuple[str, list[int]]:
+    if offsets is None:
+        offsets = list(range(len(s) + 1))
+    parts: list[str] = []
+    offs: list[int] = []
+    for i, ch in enumerate(s):
+        out = ch.lower()
+        parts.append(out)
+        offs.extend([offsets[i]] * len(out))
+    offs.append(offsets[len(s)])
+    return "".join(parts), offs
+
+
+def _leet(match: re.Match) -> str:
+    token = match.group(0)
+    tail = _TRAILING_DIGITS.match(token)
+    if tail and not _LEET_CANDIDATE.search(tail.group(1)):
+        return token  # a code like "kommun20" or "covid19": not leetspeak
+    letters = sum(1 for c in token if c.isalpha())
+    if letters < 2:
+        return token  # "4a", "b12"
+    return token.translate(_LEET_TABLE)
+
+
+def normalize(text: str) -> Normalized:
+    offsets: list[int] | None = None
+    s = text
+    if not s.isascii() and (not unicodedata.is_normalized("NFKC", s) or _INVISIBLE.search(s)):
+        s, offsets = _nfkc_with_map(s)
+    low = s.lower()
+    if len(low) != len(s):
+        low, offsets = _lower_with_map(s, offsets)
+    low_offsets = offsets
+    t = low
+    if _LEET_CANDIDATE.search(t):
+        t = _LEET_TOKEN.sub(_leet, t)
+    t = _NONWORD.sub(" ", t)
+    spaced = [m.span() for m in _SPACED.finditer(t)]
+    if spaced:
+        dels = []
+        for start, end in spaced:
+            dels.extend((i, i + 1) for i in range(start + 1, end, 2))
+        t, offsets = _rebuild(t, offsets, dels)
+    runs = [(m.start() + 1, m.end()) for m in _RUNS.finditer(t)]
+    if runs:
+        t, offsets = _rebuild(t, offsets, runs)
+    return Normalized(text, low, low_offsets, " " + t + " ", offsets)
+
+
+def normalize_term(term: str) -> str:
+    """A lexicon term in the same form as ``Normalized.norm`` (without padding)."""
+    t = term.lower()
+    t = _NONWORD.sub(" ", t)
+    t = _RUNS.sub(lambda m: m.group(0)[0], t)
+    return " ".join(t.split())
