@@ -132,6 +132,17 @@ class Session:
         self.check()
         return response
 
+    def follow(self, link, *, status: int | None = 200):
+        """Follow a link (a Playwright locator) and check the page it leads to."""
+        return self.submit(link, status=status)
+
+    def screenshot(self, name: str) -> None:
+        """Full-page PNG into $UPPSIKT_BROWSER_SCREENSHOTS, when set (for looking at the pages)."""
+        folder = os.environ.get("UPPSIKT_BROWSER_SCREENSHOTS")
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
     def check(self) -> None:
         """Run axe-core on the page now shown; fail listing every violation."""
         self.page.wait_for_load_state("load")

@@ -49,6 +49,7 @@ TEMPLATES: dict[str, str] = {
     "item_version_recorded": "En ny version av post {platform_id} sparades.",
     "webhook_rejected": "Webbkrok för {platform} avvisades: {reason}.",
     "item_triaged": "Post {platform_id} bedömdes: {categories}.",
+    "items_ingested": "{channel}: {created} nya och {updated} ändrade poster sparades ({source}).",
 }
 
 

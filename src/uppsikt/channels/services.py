@@ -323,6 +323,13 @@ def remove_member(member: Member, *, actor: User | None) -> None:
     log("channel_member_removed", actor=actor, obj=channel, channel=channel.name, username=member.user.username)
 
 
+def can_publish(user: User, channel: Channel, on: date | None = None) -> bool:
+    """GOV-10: publishing rights only for active, trained members of an active channel."""
+    if channel.status != Status.ACTIVE:
+        return False
+    return any(m.user_id == user.pk for m in trained_members(channel, on))
+
+
 def speakers(channel: Channel) -> list[Member]:
     return [m for m in active_members(channel) if m.authorised_speaker]
 

@@ -167,7 +167,17 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Uppsikt API", "VERSION": "1.0.0"}
 
-OIDC_ENABLED = config("UPPSIKT_OIDC", False, cast=bool, help="Enable OpenID Connect single sign-on (mozilla-django-oidc must be installed).")
+OIDC_ENABLED = config("UPPSIKT_OIDC", False, cast=bool, help="Enable OpenID Connect single sign-on (install mozilla-django-oidc).")
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(1, "mozilla_django_oidc.auth.OIDCAuthenticationBackend")
+    OIDC_RP_CLIENT_ID = config("OIDC_RP_CLIENT_ID", "", help="OIDC client id issued by the municipality's identity provider.")
+    OIDC_RP_CLIENT_SECRET = config("OIDC_RP_CLIENT_SECRET", "", help="OIDC client secret.")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = config("OIDC_OP_AUTHORIZATION_ENDPOINT", "", help="Identity provider's authorization endpoint.")
+    OIDC_OP_TOKEN_ENDPOINT = config("OIDC_OP_TOKEN_ENDPOINT", "", help="Identity provider's token endpoint.")
+    OIDC_OP_USER_ENDPOINT = config("OIDC_OP_USER_ENDPOINT", "", help="Identity provider's userinfo endpoint.")
+    OIDC_OP_JWKS_ENDPOINT = config("OIDC_OP_JWKS_ENDPOINT", "", help="Identity provider's JWKS endpoint.")
+    OIDC_RP_SIGN_ALGO = "RS256"
 
 UPPSIKT_MUNICIPALITY = config("UPPSIKT_MUNICIPALITY", "Exempelby kommun", help="The municipality's name, shown on public pages.")
 

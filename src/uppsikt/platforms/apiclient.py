@@ -47,6 +47,15 @@ def default_sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
+class ApiError(PlatformError):
+    """The platform answered with an HTTP error; ``status`` and the parsed ``payload`` let a connector tell kinds apart."""
+
+    def __init__(self, message: str, *, status: int, payload: Any = None):
+        super().__init__(message)
+        self.status = status
+        self.payload = payload
+
+
 class ActionRefused(PlatformError):
     """The platform has the action, but not for this item (e.g. X hides only replies in your own threads)."""
 
@@ -130,6 +139,11 @@ class ApiResponse:
     shown: str              # method and URL without secrets, for messages and the audit log
     links: dict
     label: str
+
+    @classmethod
+    def placeholder(cls, shown: str, label: str) -> "ApiResponse":
+        """Stands for a listing that was not read (e.g. no permission); yields an empty page."""
+        return cls(status=0, headers=httpx.Headers(), body=b"", shown=shown, links={}, label=label)
 
     def json(self) -> Any:
         if not self.body.strip():
@@ -369,20 +383,22 @@ class HttpConnector(Connector):
         detail = " ".join(str(detail).split())[:300]
         return f" Plattformens besked: {detail}" if detail else ""
 
-    def _error(self, status: int, payload: Any, shown: str, attempts: int) -> PlatformError:
+    def _error(self, status: int, payload: Any, shown: str, attempts: int) -> ApiError:
         detail = self._detail(payload)
         if self.is_token_error(status, payload):
-            return PlatformError(
+            message = (
                 f"{self.label} godtog inte åtkomsttoken (HTTP {status}) för {shown}.{detail} "
                 "Koppla kanalen på nytt med en giltig token (uppsikt channel connect)."
             )
-        if status == 403:
-            return PlatformError(f"{self.label} nekade åtkomst (HTTP 403) för {shown}.{detail} Kontrollera att token har de behörigheter som krävs.")
-        if status == 404:
-            return PlatformError(f"{self.label} hittade inte det som efterfrågades (HTTP 404) för {shown}.{detail}")
-        if status >= 500:
-            return PlatformError(f"{self.label} svarade med serverfel (HTTP {status}) för {shown} efter {attempts} försök.{detail}")
-        return PlatformError(f"{self.label} avvisade anropet (HTTP {status}) för {shown}.{detail}")
+        elif status == 403:
+            message = f"{self.label} nekade åtkomst (HTTP 403) för {shown}.{detail} Kontrollera att token har de behörigheter som krävs."
+        elif status == 404:
+            message = f"{self.label} hittade inte det som efterfrågades (HTTP 404) för {shown}.{detail}"
+        elif status >= 500:
+            message = f"{self.label} svarade med serverfel (HTTP {status}) för {shown} efter {attempts} försök.{detail}"
+        else:
+            message = f"{self.label} avvisade anropet (HTTP {status}) för {shown}.{detail}"
+        return ApiError(message, status=status, payload=payload)
 
     def shape_error(self, response: ApiResponse, problem: ShapeError | str) -> PlatformError:
         return PlatformError(f"{self.label} svarade med oväntad struktur för {response.shown}: {problem}.")

@@ -7,15 +7,19 @@ A policy file is YAML. ``validate_policy(data)`` returns a ``Policy`` or raises
 from __future__ import annotations
 
 import re
+import string
 from datetime import time
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .vocabulary import ACTIONS, CATEGORIES, PLATFORMS, ROLES, SCOPES, URGENT_CATEGORIES, WEEKDAYS
+from .vocabulary import ACTIONS, CATEGORIES, COURSES, PLATFORMS, ROLES, SCOPES, URGENT_CATEGORIES, WEEKDAYS
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,62}$"
 KEY = r"^[a-z0-9_]{1,64}$"
+
+# Placeholders a profile text may use; channels.services.suggested_profile_text fills them in.
+PROFILE_PLACEHOLDERS = ("municipality", "unit", "website", "watch_hours", "email", "purpose")
 
 
 class Strict(BaseModel):
@@ -43,7 +47,7 @@ class ApprovalStep(Sourced):
     @classmethod
     def _known_role(cls, v: str) -> str:
         if v not in ROLES:
-            raise ValueError(f"okänd roll '{v}'; tillåtna: {', '.join(ROLES)}")
+            raise ValueError(f"okänd roll '{v}' (tillåtna: {', '.join(ROLES)})")
         return v
 
 
@@ -69,7 +73,19 @@ class ChecklistItem(Sourced):
 class ProfileRequirement(Sourced):
     key: str = Field(pattern=KEY)
     label: str
-    text: str = Field("", description="Swedish sentence for the suggested profile text; {municipality}, {unit}, {website}, {watch_hours} are filled in.")
+    text: str = Field("", description="Swedish sentence for the suggested profile text; {municipality}, {unit}, {website}, {watch_hours}, {email}, {purpose} are filled in.")
+
+    @field_validator("text")
+    @classmethod
+    def _placeholders(cls, v: str) -> str:
+        try:
+            names = {field for _, field, _, _ in string.Formatter().parse(v) if field is not None}
+        except ValueError:
+            raise ValueError("ogiltig klammerparentes i texten (skriv {{ och }} för en klammer)") from None
+        unknown = sorted(n for n in names if n not in PROFILE_PLACEHOLDERS)
+        if unknown:
+            raise ValueError(f"okänd platshållare {', '.join('{' + n + '}' for n in unknown)} (tillåtna: {', '.join('{' + n + '}' for n in PROFILE_PLACEHOLDERS)})")
+        return v
 
 
 class Hours(Strict):
@@ -82,7 +98,16 @@ class Hours(Strict):
     def _weekdays(cls, v: list[str]) -> list[str]:
         bad = [d for d in v if d not in WEEKDAYS]
         if bad:
-            raise ValueError(f"okända veckodagar {bad}; använd {', '.join(WEEKDAYS)}")
+            raise ValueError(f"okända veckodagar {', '.join(map(str, bad))} (använd {', '.join(WEEKDAYS)})")
+        return v
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _time_as_text(cls, v):
+        # YAML reads an unquoted 16:30 as the base-60 number 990, which would silently
+        # become 00:16:30; a time must be written as text.
+        if isinstance(v, (int, float)):
+            raise ValueError('skriv tiden inom citattecken, t.ex. "16:30" (utan citattecken läses 16:30 som ett tal)')
         return v
 
     @model_validator(mode="after")
@@ -93,6 +118,17 @@ class Hours(Strict):
 
 
 class Response(Sourced):
+    """INB-2: when an answer is due. Working days are ``office_hours.days`` minus Swedish public holidays.
+
+    - ``working_hours``: ``hours`` counted only inside office hours on working days.
+    - ``next_working_day``: ``hours`` (one "vardagsdygn" = 24) counted on working days only,
+      round the clock; an item that arrives on a day off counts from the start of the
+      next working day. In practice: by the same time on the next working day.
+    - ``calendar_hours``: ``hours`` of calendar time, nights, weekends and holidays included.
+    - ``asap``: as soon as possible; ``hours``, counted as for ``working_hours``, is the outer
+      limit after which the item is overdue.
+    """
+
     rule: Literal["working_hours", "next_working_day", "calendar_hours", "asap"]
     hours: float = Field(gt=0, le=24 * 14)
     office_hours: Hours
@@ -105,6 +141,14 @@ class Staffing(Sourced):
     min_trained: int = Field(2, ge=1, le=10)
     required_training: list[str] = Field(default_factory=list)
 
+    @field_validator("required_training")
+    @classmethod
+    def _known_courses(cls, v: list[str]) -> list[str]:
+        unknown = [c for c in v if c not in COURSES]
+        if unknown:
+            raise ValueError(f"okända kurser {', '.join(map(str, unknown))} (tillåtna: {', '.join(COURSES)})")
+        return v
+
 
 class CategoryRule(Sourced):
     prohibited: bool
@@ -115,7 +159,7 @@ class CategoryRule(Sourced):
     @classmethod
     def _known_action(cls, v: str) -> str:
         if v not in ACTIONS:
-            raise ValueError(f"okänd åtgärd '{v}'; tillåtna: {', '.join(ACTIONS)}")
+            raise ValueError(f"okänd åtgärd '{v}' (tillåtna: {', '.join(ACTIONS)})")
         return v
 
 
@@ -178,7 +222,15 @@ class Snapshots(Sourced):
     def _months(cls, v: list[int]) -> list[int]:
         if any(m < 1 or m > 12 for m in v):
             raise ValueError("månader måste vara 1–12")
+        if len(set(v)) != len(v):
+            raise ValueError("samma månad förekommer flera gånger")
         return v
+
+    @model_validator(mode="after")
+    def _enough_months(self):
+        if len(self.months) < self.per_year:
+            raise ValueError(f"ange minst {self.per_year} månader, en för varje ögonblicksbild")
+        return self
 
 
 class Scope(Sourced):
@@ -229,8 +281,15 @@ class Policy(Strict):
     def _cross_refs(self):
         problems = []
         for name, rule in self.moderation.categories.items():
-            if rule.retention not in self.retention:
+            retention = self.retention.get(rule.retention)
+            if retention is None:
                 problems.append(f"moderation.categories.{name}.retention: okänd bevarandeklass '{rule.retention}'")
+            elif rule.action == "remove_not_kept" and retention.keep != "not_kept":
+                problems.append(f"moderation.categories.{name}.retention: åtgärden remove_not_kept kräver en bevarandeklass med keep: not_kept")
+            elif retention.keep == "not_kept" and rule.action != "remove_not_kept":
+                problems.append(
+                    f"moderation.categories.{name}.retention: '{rule.retention}' sparas inte, men åtgärden {rule.action} bevarar inlägget (använd remove_not_kept eller en annan klass)"
+                )
         keys = [c.key for c in self.checklist]
         if len(keys) != len(set(keys)):
             problems.append("checklist: samma nyckel förekommer flera gånger")
@@ -258,15 +317,72 @@ class PolicyError(ValueError):
         super().__init__("\n".join(problems))
 
 
+# A problem that names its own place ("threat: …", "moderation.categories.x.retention: …").
+_PLACED = re.compile(r"^([a-z0-9_]+(?:\.[a-z0-9_-]+)*): (.+)$", re.S)
+
+_PATTERN_HINTS = {
+    SLUG: "små bokstäver a–z, siffror och bindestreck, 2–63 tecken",
+    KEY: "små bokstäver a–z, siffror och understreck",
+}
+
+
+def _swedish(err: dict) -> str:
+    """Pydantic's English message in Swedish, for the error types a policy file can hit."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    simple = {
+        "missing": "saknas",
+        "extra_forbidden": "okänt fält",
+        "string_type": "måste vara text",
+        "int_type": "måste vara ett heltal",
+        "int_parsing": "måste vara ett heltal",
+        "int_from_float": "måste vara ett heltal",
+        "float_type": "måste vara ett tal",
+        "float_parsing": "måste vara ett tal",
+        "bool_type": "måste vara true eller false",
+        "bool_parsing": "måste vara true eller false",
+        "dict_type": "måste vara en mappning (nyckel: värde)",
+        "model_type": "måste vara en mappning (nyckel: värde)",
+        "model_attributes_type": "måste vara en mappning (nyckel: värde)",
+        "list_type": "måste vara en lista",
+        "time_type": 'ogiltig tid; skriv t.ex. "08:00"',
+        "time_parsing": 'ogiltig tid; skriv t.ex. "08:00"',
+    }
+    if kind in simple:
+        return simple[kind]
+    if kind == "literal_error":
+        return f"ogiltigt värde {err.get('input')!r} (tillåtna: {str(ctx.get('expected', '')).replace(' or ', ', ')})"
+    if kind == "string_too_short":
+        n = ctx.get("min_length", 1)
+        return "får inte vara tom" if n == 1 else f"måste ha minst {n} tecken"
+    if kind == "too_short":
+        return f"måste ha minst {ctx.get('min_length')} poster"
+    if kind == "greater_than":
+        return f"måste vara större än {ctx.get('gt')}"
+    if kind == "greater_than_equal":
+        return f"måste vara minst {ctx.get('ge')}"
+    if kind == "less_than":
+        return f"måste vara mindre än {ctx.get('lt')}"
+    if kind == "less_than_equal":
+        return f"får vara högst {ctx.get('le')}"
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        return f"ogiltigt format ({_PATTERN_HINTS.get(pattern, pattern)})"
+    return re.sub(r"^Value error, ", "", err.get("msg", ""))
+
+
 def _format_error(err: dict) -> list[str]:
-    loc = ".".join(str(p) for p in err.get("loc", ())) or "(filen)"
-    msg = err.get("msg", "")
-    msg = re.sub(r"^Value error, ", "", msg)
-    if err.get("type") == "missing":
-        msg = "saknas"
-    elif err.get("type") == "extra_forbidden":
-        msg = "okänt fält"
-    return [f"{loc}: {part.strip()}" for part in msg.split("; ")]
+    loc = ".".join(str(p) for p in err.get("loc", ()))
+    lines = []
+    # Validators join several problems with "; "; each becomes its own line.
+    for part in _swedish(err).split("; "):
+        part = part.strip()
+        placed = _PLACED.match(part)
+        if placed:
+            lines.append(f"{loc + '.' if loc else ''}{placed[1]}: {placed[2]}")
+        else:
+            lines.append(f"{loc or '(filen)'}: {part}")
+    return lines
 
 
 def validate_policy(data) -> Policy:

@@ -108,6 +108,20 @@ ROLES = {
     "ansvarig_utgivare": "Ansvarig utgivare",
 }
 
+# Courses an editor can complete (GOV-10); a policy's staffing.required_training picks
+# among them. Same keys as uppsikt.accounts.models.COURSES (a test keeps them equal);
+# repeated here so that the schema validates without Django.
+COURSES = {
+    "tool": "Verktyget (Uppsikt)",
+    "writing": "Skriva för sociala medier",
+    "publishing": "Publicering och bilder",
+    "monitoring": "Bevakning och svarstider",
+    "moderation": "Olämpliga inlägg och moderering",
+    "gdpr": "Dataskyddsförordningen (GDPR)",
+    "osl": "Offentlighets- och sekretesslagen (OSL)",
+    "records": "Allmänna handlingar, diarieföring och gallring",
+}
+
 PLATFORMS = ("facebook", "instagram", "x", "youtube", "linkedin", "mastodon", "sandbox")
 PLATFORM_LABELS = {
     "facebook": "Facebook",

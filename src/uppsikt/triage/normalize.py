@@ -25,12 +25,15 @@ from dataclasses import dataclass
 
 # Format characters used to hide words from filters, and emoji variation selectors.
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]")
-_NONWORD = re.compile(r"[^\w*]|_")
+_NONWORD = re.compile(r"[^\w *]")
+_SPACED_HINT = re.compile(r" \w \w ")
 _SPACED = re.compile(r"(?<![\w*])(?:[^\W\d_] ){2,}[^\W\d_](?![\w*])")
-_RUNS = re.compile(r"([^\W\d_])\1\1+| {2,}")
-_LEET_CANDIDATE = re.compile(r"[0-9@$!|]")
-# A token that mixes letters and leet characters; the leet character sits next to a letter.
-_LEET_TOKEN = re.compile(r"(?<![\w@$|])(?=[\w@$!|]*[^\W\d_])[\w@$!|]*(?:[^\W\d_][0-9@$!|]|[0-9@$!|][^\W\d_])[\w@$!|]*")
+_RUNS = re.compile(r"(.)\1\1+|  +")
+# A leet character next to a letter ("h0ra", "$kit"); "!" and "|" only between letters.
+_LEET_HINT = re.compile(r"[^\W\d_][0-9@$]|[0-9@$][^\W\d_]|[^\W\d_][!|][^\W\d_]")
+_LEET_CHARS = frozenset("0123456789@$!|")
+_LEET_QUICK = re.compile(r"[0-9@$|]")
+_BANG_LETTER = re.compile(r"![^\W\d_]")
 _LEET_TABLE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i", "|": "l"})
 _TRAILING_DIGITS = re.compile(r"^(.*?[^\W\d_]{2,})(\d+)$")
 
@@ -120,15 +123,37 @@ def _lower_with_map(s: str, offsets: list[int] | None) -> tuple[str, list[int]]:
     return "".join(parts), offs
 
 
-def _leet(match: re.Match) -> str:
-    token = match.group(0)
+def _leet_token(token: str) -> str:
     tail = _TRAILING_DIGITS.match(token)
-    if tail and not _LEET_CANDIDATE.search(tail.group(1)):
+    if tail and not any(c in _LEET_CHARS for c in tail.group(1)):
         return token  # a code like "kommun20" or "covid19": not leetspeak
     letters = sum(1 for c in token if c.isalpha())
     if letters < 2:
         return token  # "4a", "b12"
     return token.translate(_LEET_TABLE)
+
+
+def _apply_leet(t: str) -> str:
+    """Translate leetspeak inside the tokens that mix letters and leet characters."""
+    out = list(t)
+    n = len(t)
+    done_until = -1
+    for m in _LEET_HINT.finditer(t):
+        if m.start() < done_until:
+            continue
+        start = m.start()
+        while start > 0 and (t[start - 1].isalnum() or t[start - 1] in _LEET_CHARS):
+            start -= 1
+        end = m.end()
+        while end < n and (t[end].isalnum() or t[end] in "0123456789@$"):
+            end += 1
+        # "!" and "|" at the end of a word are punctuation, not letters.
+        while end > start and t[end - 1] in "!|":
+            end -= 1
+        token = t[start:end]
+        out[start:end] = _leet_token(token)
+        done_until = end
+    return "".join(out)
 
 
 def normalize(text: str) -> Normalized:
@@ -141,16 +166,18 @@ def normalize(text: str) -> Normalized:
         low, offsets = _lower_with_map(s, offsets)
     low_offsets = offsets
     t = low
-    if _LEET_CANDIDATE.search(t):
-        t = _LEET_TOKEN.sub(_leet, t)
+    if (_LEET_QUICK.search(t) or ("!" in t and _BANG_LETTER.search(t))) and _LEET_HINT.search(t):
+        t = _apply_leet(t)
     t = _NONWORD.sub(" ", t)
-    spaced = [m.span() for m in _SPACED.finditer(t)]
-    if spaced:
+    if "_" in t:
+        t = t.replace("_", " ")
+    if _SPACED_HINT.search(t) or (len(t) > 3 and t[1] == " " and t[3] == " "):
         dels = []
-        for start, end in spaced:
-            dels.extend((i, i + 1) for i in range(start + 1, end, 2))
-        t, offsets = _rebuild(t, offsets, dels)
-    runs = [(m.start() + 1, m.end()) for m in _RUNS.finditer(t)]
+        for m in _SPACED.finditer(t):
+            dels.extend((i, i + 1) for i in range(m.start() + 1, m.end(), 2))
+        if dels:
+            t, offsets = _rebuild(t, offsets, dels)
+    runs = [(m.start() + 1, m.end()) for m in _RUNS.finditer(t) if m.group(0)[0] != "*" and not m.group(0)[0].isdigit()]
     if runs:
         t, offsets = _rebuild(t, offsets, runs)
     return Normalized(text, low, low_offsets, " " + t + " ", offsets)

@@ -385,3 +385,15 @@ def _login_verified(client, user):
     user.save()
     response = client.post("/logga-in/", {"username": user.username, "password": "x-very-long-pw", "otp_token": "abc123"})
     assert response.status_code == 302, response.content.decode()[:500]
+
+
+def test_GOV_10_only_trained_members_of_active_channel_may_publish(org):
+    c = approved(org)
+    novice = f.person("novis", roles=["redaktor"], unit_=org["unit"])
+    for who in (org["komm"], org["red"], novice):
+        services.add_member(c, who, actor=None)
+    assert not services.can_publish(org["komm"], c)  # not active yet
+    c = services.activate(c, actor=None)
+    assert services.can_publish(org["komm"], c)
+    assert not services.can_publish(novice, c)
+    assert not services.can_publish(org["outsider"], c)
