@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/", include("uppsikt.api_urls")),
     path("", include("uppsikt.channels.urls")),
+    path("", include("uppsikt.accounts.urls")),
     path("", include("uppsikt.web.urls")),
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import code_for, squash
+from .support import code_for, squash
 
 pytestmark = pytest.mark.browser
 

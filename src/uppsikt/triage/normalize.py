@@ -8,8 +8,8 @@ One pass per step, each done by the C code of ``str`` and ``re`` where it can be
 3. Leetspeak inside words that mix letters and digits (``h0ra``, ``j4vla``, ``$kit``).
 4. Everything that is not a letter, digit or ``*`` (the usual mask) becomes a space.
 5. Letters typed one at a time are joined (``j ä v l a``, ``h-o-r-a``, ``j.ä.v.l.a``).
-6. Runs of three or more of the same letter become one (``jääääävla``), and runs of
-   spaces become one space.
+6. Runs of three or more of the same letter become one (``jääääävla``). Spaces are
+   not merged: lexicon terms are matched between spaces, however many.
 
 Steps 1, 5 and 6 delete characters; ``offsets`` maps every index of the normalised
 text back to the index in the original text, so spans shown to people point at what
@@ -28,12 +28,10 @@ _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180
 _NONWORD = re.compile(r"[^\w *]")
 _SPACED_HINT = re.compile(r" \w \w ")
 _SPACED = re.compile(r"(?<![\w*])(?:[^\W\d_] ){2,}[^\W\d_](?![\w*])")
-_RUNS = re.compile(r"(.)\1\1+|  +")
-# A leet character next to a letter ("h0ra", "$kit"); "!" and "|" only between letters.
-_LEET_HINT = re.compile(r"[^\W\d_][0-9@$]|[0-9@$][^\W\d_]|[^\W\d_][!|][^\W\d_]")
+_RUNS = re.compile(r"(\w)\1\1+")
 _LEET_CHARS = frozenset("0123456789@$!|")
-_LEET_QUICK = re.compile(r"[0-9@$|]")
-_BANG_LETTER = re.compile(r"![^\W\d_]")
+# A leet character with a letter on at least one side (checked further in ``_apply_leet``).
+_LEET_ANY = re.compile(r"[0-9@$|!](?:(?<=[a-zåäöéüæø].)|(?=[a-zåäöéüæø]))")
 _LEET_TABLE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i", "|": "l"})
 _TRAILING_DIGITS = re.compile(r"^(.*?[^\W\d_]{2,})(\d+)$")
 
@@ -138,20 +136,27 @@ def _apply_leet(t: str) -> str:
     out = list(t)
     n = len(t)
     done_until = -1
-    for m in _LEET_HINT.finditer(t):
-        if m.start() < done_until:
+    for m in _LEET_ANY.finditer(t):
+        i = m.start()
+        if i < done_until:
             continue
-        start = m.start()
+        c = t[i]
+        before = i > 0 and t[i - 1].isalpha()
+        after = i + 1 < n and t[i + 1].isalpha()
+        if not ((before and after) if c in "!|" else (before or after)):
+            continue
+        start = i
         while start > 0 and (t[start - 1].isalnum() or t[start - 1] in _LEET_CHARS):
             start -= 1
-        end = m.end()
-        while end < n and (t[end].isalnum() or t[end] in "0123456789@$"):
+        end = i + 1
+        while end < n and (t[end].isalnum() or t[end] in _LEET_CHARS):
             end += 1
         # "!" and "|" at the end of a word are punctuation, not letters.
         while end > start and t[end - 1] in "!|":
             end -= 1
         token = t[start:end]
-        out[start:end] = _leet_token(token)
+        if any(ch.isalpha() for ch in token):
+            out[start:end] = _leet_token(token)
         done_until = end
     return "".join(out)
 
@@ -166,7 +171,7 @@ def normalize(text: str) -> Normalized:
         low, offsets = _lower_with_map(s, offsets)
     low_offsets = offsets
     t = low
-    if (_LEET_QUICK.search(t) or ("!" in t and _BANG_LETTER.search(t))) and _LEET_HINT.search(t):
+    if _LEET_ANY.search(t):
         t = _apply_leet(t)
     t = _NONWORD.sub(" ", t)
     if "_" in t:
@@ -177,7 +182,7 @@ def normalize(text: str) -> Normalized:
             dels.extend((i, i + 1) for i in range(m.start() + 1, m.end(), 2))
         if dels:
             t, offsets = _rebuild(t, offsets, dels)
-    runs = [(m.start() + 1, m.end()) for m in _RUNS.finditer(t) if m.group(0)[0] != "*" and not m.group(0)[0].isdigit()]
+    runs = [(m.start() + 1, m.end()) for m in _RUNS.finditer(t) if not m.group(1).isdigit()]
     if runs:
         t, offsets = _rebuild(t, offsets, runs)
     return Normalized(text, low, low_offsets, " " + t + " ", offsets)

@@ -2,8 +2,9 @@
 
 What a poll reads, newest first:
 - ``GET /{page-id}/feed`` — the page's own posts and visitors' posts (kind ``post``);
-- ``GET /{post-id}/comments?filter=stream&order=chronological`` for every post whose
-  ``updated_time`` moved since the last poll — comments and, through ``parent``, replies;
+- ``GET /{post-id}/comments?filter=stream&order=chronological`` for every post in the
+  look-back window, from the last poll on (``since``) — comments and, through ``parent``,
+  replies;
 - ``GET /{page-id}/conversations?platform=messenger`` and ``GET /{conversation-id}/messages``
   — private messages (kind ``message``), skipped with a note when the token lacks the
   messaging permission.
@@ -173,7 +174,7 @@ class FacebookConnector(GraphConnector):
             "den som skrev den och dennes vänner; en raderad kommentar går inte att återställa."
         ),
     )
-    POST_FIELDS = "id,message,story,from{id,name},created_time,updated_time,permalink_url,full_picture"
+    POST_FIELDS = "id,message,story,from{id,name},created_time,permalink_url,full_picture"
     COMMENT_FIELDS = "id,message,from{id,name},created_time,parent{id},is_hidden,permalink_url,attachment{type,url,media}"
     CONVERSATION_FIELDS = "id,updated_time,link,message_count"
     MESSAGE_FIELDS = "id,message,from,to,created_time"
@@ -219,18 +220,11 @@ class FacebookConnector(GraphConnector):
             params["since"] = bound
         response = self.list_request(task, f"/{page}/feed", params)
         data, nxt = self.graph_page(response)
-        comment_bound = self.lower_bound(walk, lookback=False)
-        items, children = [], []
-        for obj in data:
-            try:
-                item = self.post_item(obj, page)
-            except ShapeError as exc:
-                raise self.shape_error(response, exc) from None
-            items.append(item)
-            updated = obj.get("updated_time")
-            touched = item.published_at if not isinstance(updated, str) else _safe_time(updated, item.published_at)
-            if comment_bound is None or touched.timestamp() >= comment_bound:
-                children.append({"t": "comments", "id": item.platform_id})
+        try:
+            items = [self.post_item(obj, page) for obj in data]
+        except ShapeError as exc:
+            raise self.shape_error(response, exc) from None
+        children = [{"t": "comments", "id": item.platform_id} for item in items]
         return response, items, children + self.next_task(task, nxt)
 
     def _comments(self, task: dict, walk: Walk):
@@ -369,13 +363,6 @@ class FacebookConnector(GraphConnector):
         body = response.json_object()
         if body.get("success") is not True:
             raise PlatformError(f"{self.label} bekräftade inte åtgärden för {response.shown} (svaret saknar \"success\": true).")
-
-
-def _safe_time(value: str, fallback):
-    try:
-        return parse_time(value, "updated_time")
-    except ShapeError:
-        return fallback
 
 
 # -- webhooks ----------------------------------------------------------------------------------

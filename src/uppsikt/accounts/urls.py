@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("personer/", views.people, name="people"),
+    path("personer/<str:username>/", views.person, name="person"),
+    path("personer/<str:username>/utbildning/", views.add_training, name="add_training"),
+    path("personer/<str:username>/franvaro/", views.add_absence, name="add_absence"),
+]
