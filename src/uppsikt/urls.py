@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/", include("uppsikt.api_urls")),
+    path("webhooks/", include("uppsikt.platforms.urls")),
     path("", include("uppsikt.channels.urls")),
     path("", include("uppsikt.accounts.urls")),
     path("", include("uppsikt.web.urls")),

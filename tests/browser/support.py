@@ -79,11 +79,17 @@ class Session:
         return self.submit(link, status=status)
 
     def screenshot(self, name: str) -> None:
-        """Full-page PNG into $UPPSIKT_BROWSER_SCREENSHOTS, when set (for looking at the pages)."""
+        """The whole page as screen-sized PNGs (name-1.png, name-2.png, ...) into
+        $UPPSIKT_BROWSER_SCREENSHOTS, when that is set (for people to look at the pages)."""
         folder = os.environ.get("UPPSIKT_BROWSER_SCREENSHOTS")
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        if not folder:
+            return
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        size = self.page.viewport_size
+        height = self.page.evaluate("document.documentElement.scrollHeight")
+        for n, top in enumerate(range(0, height, size["height"]), start=1):
+            clip = {"x": 0, "y": top, "width": size["width"], "height": min(size["height"], height - top)}
+            self.page.screenshot(path=str(Path(folder) / f"{name}-{n}.png"), full_page=True, clip=clip)
 
     def check(self) -> None:
         """Run axe-core on the page now shown; fail listing every violation."""
@@ -100,17 +106,22 @@ class Session:
 
     # log-in
     def login(self, username: str, password: str = PASSWORD, code: str = "", *, expect: str = "dashboard"):
-        """Fill in the log-in form (password and one-time code) and check the page that follows."""
+        """Fill in the log-in form (password and one-time code) and check the page that follows.
+
+        ``expect``: the page the log-in should lead to: "dashboard", "otp_setup" (first
+        log-in, no authenticator app yet), "error" (the form again) or "locked".
+        """
         if "/logga-in/" not in self.page.url:
             self.visit("/logga-in/")
         self.page.get_by_label("Användarnamn").fill(username)
         self.page.get_by_label("Lösenord").fill(password)
         self.page.get_by_label("Engångskod").fill(code)
         response = self.submit(self.page.get_by_role("button", name="Logga in"))
-        if expect == "dashboard":
-            assert self.page.get_by_role("heading", level=1, name="Översikt").is_visible(), (
-                f"{username} did not reach the dashboard: {self.page.url}\n{self.page.locator('main').inner_text()}"
-            )
+        heading = self.page.get_by_role("heading", level=1)
+        expected = {"dashboard": "Översikt", "otp_setup": "Koppla en autentiseringsapp", "error": "Logga in", "locked": "Kontot är tillfälligt låst"}[expect]
+        assert heading.inner_text() == expected, (
+            f"log-in as {username}: expected the page '{expected}', got '{heading.inner_text()}' at {self.page.url}\n{self.main_text()}"
+        )
         return response
 
     def main_text(self) -> str:

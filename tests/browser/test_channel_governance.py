@@ -134,7 +134,7 @@ def test_GOV_1_2_3_7_propose_checklist_approve_chain_and_public_list(open_sessio
     assert boxes.count() == len(points)
     for box in boxes.all():
         box.check()
-    page.get_by_label(f"Svar: {points[0].label}", exact=True).fill("Kulturhusets två redaktörer turas om; chefen täcker vid semester.")
+    page.get_by_label(f"Svar: {points[0].label}", exact=True).fill("Genomgånget vid uppstartsmötet med verksamhetschefen.")
     karin.submit(page.get_by_role("button", name="Spara checklistan"))
     assert "Checklistan är sparad." in karin.messages()
     assert page.get_by_role("heading", name=f"Checklista före start ({len(points)} av {len(points)})").is_visible()
@@ -208,3 +208,78 @@ def test_GOV_1_2_3_7_propose_checklist_approve_chain_and_public_list(open_sessio
             "active_since": timezone.localdate(channel.activated_at).isoformat(),
         }
     ]
+
+
+@pytest.mark.browser
+def test_GOV_3_refuses_approval_by_someone_outside_the_chain(open_session, make_person, org):
+    from uppsikt.channels.models import Status
+    from uppsikt.policies.vocabulary import ROLES
+
+    policy_name = two_step_policy()
+    second = make_chain_people(make_person, policy_name)[1]
+    jonas = make_person("jonas", "Jonas", "Nyström", title="Bibliotekarie", roles=[("redaktor", "kultur")], trained=True)
+    channel = channel_at(policy_name, org, "checklist_done")
+    step1 = channel.policy.approval.chain[0]
+    detail_path = f"/kanalregister/{channel.slug}/"
+
+    # An editor of the unit holds no role in the chain: "Godkänn" is refused, in Swedish.
+    editor = open_session("jonas")
+    editor.visit("/logga-in/")
+    editor.login("jonas", code=code_for(jonas))
+    editor.visit(detail_path)
+    editor.submit(editor.page.get_by_role("button", name="Godkänn", exact=True))
+    assert f"Nästa godkännande (steg 1: {step1.label}) ska ges av rollen {ROLES[step1.role]}, som du inte har för den här enheten." in editor.messages()
+    assert editor.page.locator(".messages .msg.error").count() == 1
+    assert badge(editor) == "Checklista klar"
+    assert f"Väntar på godkännande steg 1: {step1.label}" in editor.main_text()
+
+    # The second step's holder may not jump the queue either: the chain is taken in order.
+    later = open_session(second.username)
+    later.visit("/logga-in/")
+    later.login(second.username, code=code_for(second))
+    later.visit(detail_path)
+    later.submit(later.page.get_by_role("button", name="Godkänn", exact=True))
+    assert f"ska ges av rollen {ROLES[step1.role]}" in later.messages()
+    assert badge(later) == "Checklista klar"
+
+    channel.refresh_from_db()
+    assert channel.status == Status.CHECKLIST_DONE
+    assert not channel.approvals.exists()
+    assert list(channel.status_changes.values_list("to_status", flat=True)) == [Status.PROPOSED, Status.CHECKLIST_DONE]
+
+
+@pytest.mark.browser
+def test_GOV_4_activation_refused_without_two_trained_people(open_session, make_person, org):
+    from uppsikt.channels import services
+    from uppsikt.channels.models import Status
+
+    policy_name = two_step_policy()
+    approvers = make_chain_people(make_person, policy_name)
+    karin_user = make_person("karin", "Karin", "Lind", title="Kommunikationschef", roles=[("social_media_lead", "kommun")])
+    jonas = make_person("jonas", "Jonas", "Nyström", title="Bibliotekarie", roles=[("redaktor", "kultur")], trained=True)
+    sara = make_person("sara", "Sara", "Åberg", title="Fritidsledare", roles=[("redaktor", "kultur")], trained=False)
+    channel = channel_at(policy_name, org, "approved", approvers=approvers)
+    # Two people run it, but only one has the training the policy requires (GOV-4, GOV-10).
+    services.add_member(channel, jonas, actor=None)
+    services.add_member(channel, sara, actor=None)
+    required = channel.policy.staffing.min_trained
+    assert required >= 2
+
+    karin = open_session("karin")
+    karin.visit("/logga-in/")
+    karin.login("karin", code=code_for(karin_user))
+    karin.visit(f"/kanalregister/{channel.slug}/")
+    staff = squash(karin.page.locator("#bemanning").inner_text())
+    assert "Sara Åberg, Fritidsledare Redaktör Nej – saknar utbildning" in staff
+    karin.submit(karin.page.get_by_role("button", name="Aktivera kanalen"))
+    assert f"Kanalen kan inte aktiveras: den har 1 utbildade personer, riktlinjen kräver minst {required} (GOV-4)." in karin.messages()
+    assert karin.page.locator(".messages .msg.error").count() == 1
+    assert badge(karin) == "Godkänd"
+
+    channel.refresh_from_db()
+    assert channel.status == Status.APPROVED and channel.activated_at is None
+
+    public = open_session("allmänheten")
+    public.visit("/kanaler")
+    assert CHANNEL not in public.main_text()
+    assert "Inga aktiva kanaler just nu." in public.main_text()

@@ -49,6 +49,9 @@ TEMPLATES: dict[str, str] = {
     "item_version_recorded": "En ny version av post {platform_id} sparades.",
     "webhook_rejected": "Webbkrok för {platform} avvisades: {reason}.",
     "item_triaged": "Post {platform_id} bedömdes: {categories}.",
+    # platform connectors
+    "channel_poll_failed": "Hämtningen från {channel} avbröts: {error}",
+    "webhook_received": "Webbkrok från {platform} gav {created} nya poster i {channel}.",
     "items_ingested": "{channel}: {created} nya och {updated} ändrade poster sparades ({source}).",
 }
 

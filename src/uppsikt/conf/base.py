@@ -150,6 +150,9 @@ FIELD_ENCRYPTION_KEY = config(
     help="Fernet key for secrets at rest (platform tokens). Dev and test derive one from the data folder.",
 )
 
+META_APP_SECRET = config("UPPSIKT_META_APP_SECRET", None, help="Meta app secret: checks X-Hub-Signature-256 on Facebook/Instagram webhooks (/webhooks/meta/).")
+META_VERIFY_TOKEN = config("UPPSIKT_META_VERIFY_TOKEN", None, help="Token Meta sends as hub.verify_token when the webhook subscription is set up.")
+
 REDIS_URL = config("REDIS_URL", None, help="Redis URL for the background queue. Unset: a SQLite queue in the data folder.")
 if REDIS_URL:
     from huey import RedisHuey

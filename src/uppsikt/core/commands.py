@@ -35,11 +35,12 @@ def cmd_setup(args) -> int:
 def cmd_demo(args) -> int:
     setup_django()
     ensure_migrated()
+    from uppsikt.channels.lifecycle import TransitionError
     from uppsikt.core.demo import build_demo
 
     try:
         info = build_demo(preset=args.policy)
-    except ValueError as exc:
+    except (ValueError, TransitionError) as exc:
         raise CommandError(str(exc)) from None
     print(info)
     return 0

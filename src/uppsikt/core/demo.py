@@ -17,6 +17,7 @@ MUNICIPALITY = "Exempelby kommun"
 
 PEOPLE = [
     # username, first, last, title, unit key, roles (role, unit key)
+    ("kristina", "Kristina", "Sandberg", "Kommundirektör", "ks", [("forvaltningschef", "kommun"), ("ansvarig_utgivare", "kommun")]),
     ("karin", "Karin", "Lind", "Kommunikationschef", "ks", [("social_media_lead", "kommun")]),
     ("omar", "Omar", "Haddad", "Kommunikatör", "ks", [("kommunikator", "kommun")]),
     ("elin", "Elin", "Berg", "Verksamhetschef kultur", "kultur", [("verksamhetschef", "kultur")]),
@@ -86,8 +87,11 @@ def build_demo(preset: str = "mora") -> str:
         return c
 
     def staff(c, *usernames, speaker=None):
+        if speaker is not None and not ({"verksamhetschef", "forvaltningschef"} & accounts.roles_of(people["elin"], channel=c)):
+            # The manager who tasks a speaker must be chef for the channel's unit (GOV-9).
+            accounts.grant_role(people["elin"], "verksamhetschef", unit=c.unit)
         for u in usernames:
-            channels.add_member(c, people[u], actor=None, authorised_speaker=(u == speaker), tasked_by=people["elin"] if u == speaker else None)
+            channels.add_member(c, people[u], actor=None, authorised_speaker=(u == speaker), tasked_by=people["kristina"] if u == speaker else None)
         for u in usernames[:2]:
             channels.record_custody(c, holder=people[u], login_email=c.official_email or "kommun@exempelby.se", deposited_with="Karin Lind, kommunikationschef", storage="Kommunens lösenordshanterare, valv ”Sociala medier”", last_rotated_on=today - timedelta(days=40), actor=None)
         return c

@@ -354,14 +354,16 @@ def poll_channel(channel: Channel, *, credentials=None, connector=None, actor=No
     never runs ahead of the stored items (invariant 4). ``credentials`` is a
     ``registry.Credentials``; the sandbox needs none.
     """
-    from uppsikt.platforms.registry import Credentials, get_connector_class
+    from uppsikt.platforms.registry import get_connector_class
 
     if connector is None:
         cls = get_connector_class(channel.platform)
         if credentials is None:
             if channel.platform != "sandbox":
                 raise ValueError(f"{channel.slug}: credentials are required to poll {channel.platform}")
-            credentials = Credentials(token="", account_id=channel.slug, extra={"account_name": channel.name})
+            from uppsikt.platforms.connectors.sandbox import credentials_for
+
+            credentials = credentials_for(channel)
         connector = cls(credentials)
     source = Source.SANDBOX if channel.platform == "sandbox" else Source.API
     state, _ = PollCursor.objects.get_or_create(channel=channel)

@@ -1,0 +1,173 @@
+"""The lexicons: YAML data files compiled into one Aho–Corasick automaton.
+
+A lexicon file (``lexicons/*.yaml``) maps a *tag* to a list of terms::
+
+    profanity.swear:
+      - jävla
+      - jävl*          # a word that starts with "jävl"
+      - "*jävel"       # a word that ends with "jävel"
+      - "fy fan @0.6"  # a phrase, with its own weight (default 1.0)
+
+Terms are matched in ``Normalized.norm`` (lower case, leetspeak, masks and spacing
+undone) at word boundaries unless a ``*`` opens that end. Each term is added in the
+form written and in its variants: without å/ä/ö (``javla``, ``jaevla``), with double
+letters made single (the text's runs of three or more are made single too), and, for
+tags listed under ``_masked`` in a file, with inner letters masked (``j*vla``, ``f*n``).
+A tag named in ``_masked`` gets these mask variants for every term.
+
+The whole set compiles into one automaton; ``Lexicon.scan(norm)`` returns the hits by
+tag in one pass over the text.
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+from .normalize import normalize_term
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+
+# Common Swedish words that are also a lexicon term with å/ä/ö taken away; such a
+# variant would fire on innocent text ("vald" is elected, "våld" is violence).
+_FOLD_STOP = frozenset(
+    """vald valde do bog bogar rosta rostar rov rovet for far har ar pa sa mal mala hor las
+    lar fa ga na ma da ater tar ra sta sla la ta ko kon koer nar mot bar fora fara bara
+    gora hora dor sjo sno sot kor kora fore hog las lasa mor dod doda fors brann""".split()
+)
+
+_FOLDS = {"å": ("a", "aa"), "ä": ("a", "ae"), "ö": ("o", "oe"), "é": ("e",), "ü": ("u",)}
+
+
+# A hit: (start, end, weight, term) with start and end in the padded ``norm``.
+Hit = tuple[int, int, float, str]
+
+
+def _parse_term(raw: str) -> tuple[str, float]:
+    raw = str(raw).strip()
+    weight = 1.0
+    if " @" in raw:
+        raw, w = raw.rsplit(" @", 1)
+        weight = float(w)
+    return raw.strip(), weight
+
+
+def _diacritic_variants(body: str) -> list[str]:
+    slots = [(c, _FOLDS[c]) for c in body if c in _FOLDS]
+    if not slots:
+        return []
+    if len(slots) > 4:
+        slots = slots[:4]
+    out = []
+    positions = [i for i, c in enumerate(body) if c in _FOLDS][: len(slots)]
+    for choice in itertools.product(*[(c, *alts) for c, alts in slots]):
+        chars = list(body)
+        for pos, rep in zip(positions, choice, strict=True):
+            chars[pos] = rep
+        variant = "".join(chars)
+        if variant != body:
+            out.append(variant)
+    return out
+
+
+def _single_letters(body: str) -> str:
+    out = []
+    for c in body:
+        if out and out[-1] == c and c.isalpha():
+            continue
+        out.append(c)
+    return "".join(out)
+
+
+def _masked_variants(body: str) -> list[str]:
+    out = []
+    words = body.split(" ")
+    for wi, word in enumerate(words):
+        n = len(word)
+        if n < 3:
+            continue
+        for start in range(1, n - 1):
+            for end in range(start + 1, n):
+                masked = word[:start] + "*" * (end - start) + word[end:]
+                out.append(" ".join(words[:wi] + [masked] + words[wi + 1 :]))
+    return out
+
+
+def term_keys(raw: str, masked: bool = False) -> list[str]:
+    """Every automaton key for one lexicon term, boundary spaces included."""
+    open_start = raw.startswith("*")
+    open_end = raw.endswith("*") and not raw.endswith("**")
+    body = normalize_term(raw.strip("*") if (open_start or open_end) else raw)
+    if open_start and body.startswith("*"):
+        body = body.lstrip("*")
+    if not body:
+        return []
+    bodies = {body}
+    for variant in _diacritic_variants(body):
+        if " " in variant or variant not in _FOLD_STOP:
+            bodies.add(variant)
+    for b in list(bodies):
+        single = _single_letters(b)
+        if single != b and (" " in single or single not in _FOLD_STOP):
+            bodies.add(single)
+    if masked:
+        for b in list(bodies):
+            bodies.update(_masked_variants(b))
+    left = "" if open_start else " "
+    right = "" if open_end else " "
+    return [left + b + right for b in bodies]
+
+
+class Lexicon:
+    """All terms of all files, in one automaton."""
+
+    def __init__(self, terms: dict[str, list[tuple[str, float]]], masked_tags: frozenset[str] = frozenset()):
+        self.tags = frozenset(terms)
+        self.size = 0
+        table: dict[str, list[tuple[str, float, str]]] = {}
+        for tag, entries in terms.items():
+            for raw, weight in entries:
+                for key in term_keys(raw, masked=tag in masked_tags):
+                    table.setdefault(key, []).append((tag, weight, raw))
+        automaton = ahocorasick.Automaton()
+        for key, payload in table.items():
+            lead = 1 if key.startswith(" ") else 0
+            trail = 1 if key.endswith(" ") else 0
+            automaton.add_word(key, (len(key), lead, trail, tuple(payload)))
+        automaton.make_automaton()
+        self.size = len(table)
+        self._automaton = automaton
+
+    def scan(self, norm: str) -> dict[str, list[Hit]]:
+        hits: dict[str, list[Hit]] = {}
+        for end, (keylen, lead, trail, payload) in self._automaton.iter(norm):
+            start = end - keylen + 1 + lead
+            stop = end + 1 - trail
+            for tag, weight, raw in payload:
+                hits.setdefault(tag, []).append((start, stop, weight, raw))
+        return hits
+
+
+def read_lexicon_files(directory: Path = LEXICON_DIR) -> tuple[dict[str, list[tuple[str, float]]], frozenset[str]]:
+    terms: dict[str, list[tuple[str, float]]] = {}
+    masked: set[str] = set()
+    for path in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for tag, entries in data.items():
+            if tag == "_masked":
+                masked.update(entries)
+                continue
+            bucket = terms.setdefault(tag, [])
+            for raw in entries or ():
+                bucket.append(_parse_term(raw))
+    return terms, frozenset(masked)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    terms, masked = read_lexicon_files()
+    return Lexicon(terms, masked)
