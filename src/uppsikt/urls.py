@@ -9,5 +9,6 @@ urlpatterns = [
     path("webhooks/", include("uppsikt.platforms.urls")),
     path("", include("uppsikt.channels.urls")),
     path("", include("uppsikt.accounts.urls")),
+    path("", include("uppsikt.inbox.urls")),
     path("", include("uppsikt.web.urls")),
 ]

@@ -11,6 +11,20 @@ from pathlib import Path
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 PASSWORD = "rätt-lösenord-för-test-2026"
+DANGLING_IDREFS_JS = """() => {
+  const found = [];
+  for (const attr of ["aria-describedby", "aria-labelledby", "aria-errormessage", "aria-controls"]) {
+    for (const el of document.querySelectorAll(`[${attr}]`)) {
+      for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) {
+          const name = el.id ? `#${el.id}` : el.tagName.toLowerCase();
+          found.push(`${name} ${attr}="${id}"`);
+        }
+      }
+    }
+  }
+  return found;
+}"""
 
 
 # --- axe-checked sessions ----------------------------------------------------------------
@@ -100,6 +114,11 @@ class Session:
         violations = results["violations"]
         if violations:
             raise AccessibilityError(format_violations(self.page.url, violations))
+        # axe only flags a dangling ARIA reference for review; a field whose error text or
+        # help text it points to is missing is not read out, so it fails here.
+        dangling = self.page.evaluate(DANGLING_IDREFS_JS)
+        if dangling:
+            raise AccessibilityError(f"ARIA references to elements that do not exist on {self.page.url}:\n" + "\n".join(f"- {d}" for d in dangling))
 
     def unchecked_pages(self) -> list[str]:
         return self.loaded[self.checked :]

@@ -97,8 +97,10 @@ def test_every_demo_page_passes_axe(open_session, transactional_db):
     karin.submit(karin.page.get_by_role("button", name="Föreslå kanalen"), status=400)
     errors = karin.page.locator("main .error")
     assert errors.count() >= 2, karin.main_text()
-    assert "Detta fält måste fyllas i." in karin.main_text()
-    assert karin.page.locator("#id_name").get_attribute("aria-invalid") == "true"
+    name = karin.page.get_by_label("Kanalens namn (obligatoriskt)", exact=True)
+    assert name.get_attribute("aria-invalid") == "true"
+    # The error is the field's description, so a screen reader reads it with the field.
+    assert name.evaluate("el => el.ariaDescribedByElements.map(e => e.textContent.trim())") == ["Det här fältet är obligatoriskt."]
 
     # Then every other page the product links to.
     while queue:

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils import timezone
 
+from uppsikt.policies.vocabulary import COURSES  # one list of courses, shared with the policy schema
+
 
 class Unit(models.Model):
     """An organisational unit: förvaltning (administration), verksamhet (service), bolag (company)."""
@@ -94,16 +96,6 @@ class RoleGrant(models.Model):
         return f"kanal {self.channel}" if self.channel_id else f"enhet {self.unit}"
 
 
-COURSES = {
-    "tool": "Verktyget (Uppsikt)",
-    "writing": "Skriva för sociala medier",
-    "publishing": "Publicering och bilder",
-    "monitoring": "Bevakning och svarstider",
-    "moderation": "Olämpliga inlägg och moderering",
-    "gdpr": "Dataskyddsförordningen (GDPR)",
-    "osl": "Offentlighets- och sekretesslagen (OSL)",
-    "records": "Allmänna handlingar, diarieföring och gallring",
-}
 
 
 class Training(models.Model):

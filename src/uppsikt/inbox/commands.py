@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from uppsikt.cli import CommandError, ensure_migrated, setup_django
@@ -56,7 +57,11 @@ def cmd_items_export(args) -> int:
 
     channel = _channel(args.channel)
     out = sys.stdout
-    for row in export_rows(channel):
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    out.flush()
+    try:
+        for row in export_rows(channel):
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`); that is not a failure of the export.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
     return 0

@@ -211,16 +211,16 @@ class Traffic:
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             author_id = f"sbx-user-{hashlib.sha256(f'{first} {last}'.encode()).hexdigest()[:10]}"
             roll = rng.random()
-            if previous is not None and previous.kind == "comment" and not previous.is_own and roll < 0.25:
+            if previous is not None and previous.kind == "comment" and not previous.is_own and rng.random() < 0.25:
                 if rng.random() < 0.3:
                     text = self._fill(rng, rng.choice(OWN_REPLIES).replace("{first}", previous.author_name.split()[0]))
                     event = Event(self._id(slot, n), "reply", f"sbx-page-{self.tag}", self.account_name, text, at, True, previous.platform_id, "own_reply")
                 else:
                     category = self._category(rng)
                     event = Event(self._id(slot, n), "reply", author_id, f"{first} {last}", self._fill(rng, rng.choice(VISITOR[category])), at, False, previous.platform_id, category)
-            elif roll < 0.31:
+            elif roll < 0.06:
                 event = Event(self._id(slot, n), "message", author_id, f"{first} {last}", self._fill(rng, rng.choice(MESSAGES)), at, False, None, "message")
-            elif roll < 0.35:
+            elif roll < 0.10:
                 category = self._category(rng)
                 event = Event(self._id(slot, n), "post", author_id, f"{first} {last}", self._fill(rng, rng.choice(VISITOR[category])), at, False, None, category)
             else:

@@ -40,53 +40,12 @@ def register(sub) -> None:
     a.set_defaults(handler=cmd_check)
 
 
-# --- YAML checks that the schema cannot see -----------------------------------------
-
-def duplicate_keys(text: str) -> list[str]:
-    """Keys written twice in one mapping: YAML keeps the last one without a word.
-
-    Returns one line per duplicate, e.g. ``moderation.categories.threat: nyckeln står
-    flera gånger (rad 80 och 95)``. Text that is not valid YAML gives no lines here;
-    the parser reports it.
-    """
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
-    problems: list[str] = []
-
-    def walk(node, path: str) -> None:
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                line = key_node.start_mark.line + 1
-                where = f"{path}.{key}" if path else str(key)
-                if key is not None and key != "<<":
-                    if key in seen:
-                        problems.append(f"{where}: nyckeln står flera gånger (rad {seen[key]} och {line}); bara den sista skulle gälla")
-                    else:
-                        seen[key] = line
-                walk(value_node, where)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, f"{path}.{i}" if path else str(i))
-
-    if root is not None:
-        walk(root, "")
-    return problems
-
-
 def parse_policy_text(text: str, label: str = "(texten)") -> dict:
     """Policy YAML typed by a person (the admin) to data; raises ``PolicyError``."""
     raw = text.encode("utf-8")
     if len(raw) > MAX_POLICY_BYTES:
         raise PolicyError([f"{label}: texten är för stor för en policy (över 1 MB)"])
-    data = parse_yaml_bytes(raw, label)
-    problems = duplicate_keys(text)
-    if problems:
-        raise PolicyError(problems)
-    return data
+    return parse_yaml_bytes(raw, label)
 
 
 def check_file(path: Path) -> tuple[Policy | None, list[str]]:
@@ -99,13 +58,6 @@ def check_file(path: Path) -> tuple[Policy | None, list[str]]:
         policy, problems = None, list(exc.problems)
     except OSError as exc:
         return None, [f"{path}: filen kan inte läsas ({exc.strerror or exc})"]
-    try:
-        if path.stat().st_size <= MAX_POLICY_BYTES:
-            duplicates = duplicate_keys(path.read_bytes().decode("utf-8"))
-            if duplicates:
-                policy, problems = None, duplicates + problems
-    except (OSError, UnicodeDecodeError):
-        pass  # already reported by load_file
     return policy, problems
 
 
@@ -116,16 +68,20 @@ def _database_configured() -> bool:
     from django.conf import settings
 
     if settings.configured:
-        db = settings.DATABASES.get("default", {})
-        if "sqlite" not in db.get("ENGINE", ""):
-            return True
-        name = str(db.get("NAME", ""))
-        return name == ":memory:" or name.startswith("file:") or Path(name).is_file()
+        return _database_exists(settings.DATABASES.get("default", {}))
     if os.environ.get("DATABASE_URL"):
         return True
     from uppsikt.conf.config import data_dir
 
     return (data_dir() / "uppsikt.sqlite3").is_file()
+
+
+def _database_exists(db: dict) -> bool:
+    """A server database is assumed to exist; an SQLite one only once its file is there."""
+    if "sqlite" not in db.get("ENGINE", ""):
+        return True
+    name = str(db.get("NAME", ""))
+    return name == ":memory:" or name.startswith("file:") or Path(name).is_file()
 
 
 def _own_policies() -> list:

@@ -17,6 +17,41 @@ def preset_names() -> list[str]:
     return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
 
 
+def duplicate_keys(text: str) -> list[str]:
+    """Keys written twice in one mapping: YAML keeps the last one without a word.
+
+    Returns one line per duplicate, e.g. ``moderation.categories.threat: nyckeln står
+    flera gånger (rad 80 och 95)``. Text that is not valid YAML gives no lines here;
+    the parser reports it.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    problems: list[str] = []
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                line = key_node.start_mark.line + 1
+                where = f"{path}.{key}" if path else str(key)
+                if key is not None and key != "<<":
+                    if key in seen:
+                        problems.append(f"{where}: nyckeln står flera gånger (rad {seen[key]} och {line}); bara den sista skulle gälla")
+                    else:
+                        seen[key] = line
+                walk(value_node, where)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, f"{path}.{i}" if path else str(i))
+
+    if root is not None:
+        walk(root, "")
+    return problems
+
+
 def parse_yaml_bytes(raw: bytes, label: str) -> dict:
     try:
         text = raw.decode("utf-8")
@@ -28,6 +63,9 @@ def parse_yaml_bytes(raw: bytes, label: str) -> dict:
         mark = getattr(exc, "problem_mark", None)
         where = f" rad {mark.line + 1}" if mark else ""
         raise PolicyError([f"{label}:{where} ogiltig YAML: {getattr(exc, 'problem', exc)}"]) from None
+    duplicates = duplicate_keys(text)
+    if duplicates:
+        raise PolicyError(duplicates)
     return data
 
 

@@ -109,8 +109,7 @@ ROLES = {
 }
 
 # Courses an editor can complete (GOV-10); a policy's staffing.required_training picks
-# among them. Same keys as uppsikt.accounts.models.COURSES (a test keeps them equal);
-# repeated here so that the schema validates without Django.
+# among them. accounts.models imports this list; it lives here so the schema validates without Django.
 COURSES = {
     "tool": "Verktyget (Uppsikt)",
     "writing": "Skriva för sociala medier",

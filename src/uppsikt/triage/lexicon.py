@@ -22,6 +22,7 @@ tag in one pass over the text.
 from __future__ import annotations
 
 import itertools
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -129,8 +130,13 @@ class Lexicon:
         self.tags = frozenset(terms)
         self.size = 0
         table: dict[str, list[tuple[str, float, str]]] = {}
+        emoji: dict[str, list[tuple[str, float, str]]] = {}
         for tag, entries in terms.items():
             for raw, weight in entries:
+                if not any(ch.isalnum() for ch in raw):
+                    # Emoji are matched in the lower-case view (the lexicon view drops them).
+                    emoji.setdefault(raw.replace("\ufe0f", ""), []).append((tag, weight, raw))
+                    continue
                 for key in term_keys(raw, masked=tag in masked_tags):
                     table.setdefault(key, []).append((tag, weight, raw))
         automaton = ahocorasick.Automaton()
@@ -139,8 +145,20 @@ class Lexicon:
             trail = 1 if key.endswith(" ") else 0
             automaton.add_word(key, (len(key), lead, trail, tuple(payload)))
         automaton.make_automaton()
-        self.size = len(table)
+        self.size = len(table) + len(emoji)
         self._automaton = automaton
+        self._emoji = emoji
+        self._emoji_re = re.compile("|".join(re.escape(e) for e in sorted(emoji, key=len, reverse=True))) if emoji else None
+
+    def scan_emoji(self, low: str) -> list[tuple[int, int, str, float, str]]:
+        """Emoji hits in ``low``: (start, end, tag, weight, term)."""
+        if self._emoji_re is None:
+            return []
+        out = []
+        for m in self._emoji_re.finditer(low):
+            for tag, weight, raw in self._emoji[m.group(0)]:
+                out.append((m.start(), m.end(), tag, weight, raw))
+        return out
 
     def scan(self, norm: str) -> dict[str, list[Hit]]:
         hits: dict[str, list[Hit]] = {}

@@ -80,10 +80,10 @@ def graph_usage_pause(headers: httpx.Headers) -> float:
                 if not isinstance(entry, dict):
                     continue
                 minutes = entry.get("estimated_time_to_regain_access") or 0
+                top = max((v for k, v in entry.items() if k in ("call_count", "total_cputime", "total_time") and isinstance(v, (int, float))), default=0)
                 if isinstance(minutes, (int, float)) and minutes > 0:
                     pause = max(pause, float(minutes) * 60)
-                top = max((v for k, v in entry.items() if k in ("call_count", "total_cputime", "total_time") and isinstance(v, (int, float))), default=0)
-                if top >= 100:
+                elif top >= 100:
                     pause = max(pause, 300.0)
                 elif top >= 95:
                     pause = max(pause, 30.0)

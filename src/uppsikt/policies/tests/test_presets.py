@@ -254,13 +254,6 @@ def test_GOV_10_training_per_guideline(presets):
         assert policy.staffing.min_trained >= 2
 
 
-def test_GOV_10_course_keys_match_the_accounts_app():
-    from uppsikt.accounts.models import COURSES as ACCOUNT_COURSES
-    from uppsikt.policies.vocabulary import COURSES
-
-    assert COURSES == ACCOUNT_COURSES
-
-
 def test_GOV_6_profile_requirements(presets):
     mora = {p.key: p for p in presets["mora"].profile}
     assert "www.mora.se/socialamedier" in mora["social_media_page"].text

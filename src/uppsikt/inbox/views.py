@@ -1,0 +1,35 @@
+"""Pages of the inbox. Views read; every change goes through inbox.services."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from uppsikt.channels.models import Channel
+from uppsikt.policies.vocabulary import CATEGORY_LABELS_SV, SCOPES
+
+from .models import Item, ItemTriage
+
+PAGE_SIZE = 50
+
+
+@login_required
+def channel_items(request, slug: str):
+    """A channel's items, newest first, with record status and triage (INB-1, REC-1)."""
+    channel = get_object_or_404(Channel, slug=slug)
+    items = Item.objects.filter(channel=channel).select_related("current_version").order_by("-published_at", "-id")
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("sida"))
+    rows = list(page.object_list)
+    latest: dict[int, ItemTriage] = {}
+    for triage in ItemTriage.objects.filter(item_id__in=[item.pk for item in rows]).order_by("item_id", "created_at", "id"):
+        latest[triage.item_id] = triage
+    for item in rows:
+        triage = latest.get(item.pk)
+        item.triage = triage
+        item.category_labels = [CATEGORY_LABELS_SV.get(c, c) for c in triage.categories] if triage else []
+    try:
+        scope = SCOPES.get(channel.policy.scope.platforms.get(channel.platform, "assess"), "")
+    except Exception:  # noqa: BLE001 - a broken policy must not hide the records; the register shows the fault
+        scope = ""
+    return render(request, "inbox/channel_items.html", {"channel": channel, "page": page, "rows": rows, "scope": scope})

@@ -1,0 +1,704 @@
+"""Detectors: from lexicon hits and patterns to categories, each with a rule and a span.
+
+``detect(text, lexicon)`` normalises once, scans the automaton once, and then runs the
+detectors below. Each detector looks only at the tags it needs, so a post with no
+relevant word costs one dictionary lookup per detector. A detector returns
+``Reason``\\ s: category, rule name, span in the original text, score in [0, 1].
+
+Context rules, all written out here:
+
+* figures of speech cover the words they contain ("skjuta upp", "en bomb under
+  ekonomin", "dör av skratt") and turn them off;
+* quoting or condemning hate is not hate ("att kalla invandrare råttor är rasism");
+* criticism of the municipality, its decisions and its politicians is never a
+  violation by itself (MOD-7): only insults or accusations of crime against an
+  identifiable person are defamation;
+* a party named without a call to vote or join is not campaigning;
+* a number that looks like a personnummer but fails the checksum is not one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from . import identifiers as ids
+from .lexicon import Hit, Lexicon
+from .normalize import Normalized, normalize
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    category: str
+    rule: str
+    span: tuple[int, int]
+    score: float
+
+    def to_json(self) -> dict:
+        return {"category": self.category, "rule": self.rule, "span": [self.span[0], self.span[1]], "score": round(self.score, 2)}
+
+
+_PARTY_ABBREV = re.compile(r"(?<![\w\-/])(S|M|SD|C|L|KD|V|MP|Fi|AfS)(?![\w\-/])")
+_QUOTES = re.compile(r"[\"“”„«»]([^\"“”„«»]{3,})[\"“”„«»]|'([^']{6,})'")
+_QUESTION_START = re.compile(r"^\s*(?:hur|när|var|vart|vad|vem|vems|vilken|vilket|vilka|varför|finns|kan|får|går|har|är|ska|skall|blir|behöver|gäller|stämmer|undrar|vet)\b", re.I)
+
+EMPTY: tuple = ()
+
+
+class Context:
+    """One post while it is being triaged: the views, the hits, and cached lookups."""
+
+    __slots__ = ("text", "nz", "hits", "_names", "_sentences", "_phones", "_emails", "_urls", "_prices", "_codes", "_streets", "_pnr")
+
+    def __init__(self, text: str, nz: Normalized, hits: dict[str, list[Hit]]):
+        self.text = text
+        self.nz = nz
+        self.hits = hits
+        self._names = None
+        self._sentences = None
+        self._phones = None
+        self._emails = None
+        self._urls = None
+        self._prices = None
+        self._codes = None
+        self._streets = None
+        self._pnr = None
+
+    # -- lexicon hits -------------------------------------------------------------
+    def get(self, tag: str) -> list[Hit]:
+        return self.hits.get(tag, EMPTY)
+
+    def has(self, tag: str) -> bool:
+        return tag in self.hits
+
+    def total(self, tag: str, hits: list[Hit] | None = None) -> float:
+        """Sum of weights of the hits that are not inside a longer hit of the same tag."""
+        hits = self.get(tag) if hits is None else hits
+        if not hits:
+            return 0.0
+        if len(hits) == 1:
+            return hits[0][2]
+        return sum(h[2] for h in hits if not any(o is not h and o[0] <= h[0] and o[1] >= h[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in hits))
+
+    def covered(self, hit: Hit, tag: str) -> bool:
+        """Is ``hit`` inside a hit of ``tag`` that is longer than it (a figure of speech)?"""
+        for o in self.get(tag):
+            if o[0] <= hit[0] and o[1] >= hit[1] and (o[1] - o[0]) > (hit[1] - hit[0]):
+                return True
+        return False
+
+    def extended(self, hit: Hit, tag: str) -> bool:
+        """Does a hit of ``tag`` overlap ``hit`` and reach outside it?"""
+        for o in self.get(tag):
+            if o[0] < hit[1] and hit[0] < o[1] and (o[0] < hit[0] or o[1] > hit[1]):
+                return True
+        return False
+
+    def near(self, hit: Hit, tag: str, before: int = 60, after: int = 60) -> list[Hit]:
+        lo = hit[0] - before
+        hi = hit[1] + after
+        return [o for o in self.get(tag) if o[1] > lo and o[0] < hi and not (o[0] == hit[0] and o[1] == hit[1])]
+
+    def span(self, hit: Hit) -> tuple[int, int]:
+        return self.nz.norm_span(hit[0], hit[1])
+
+    def norm_pos(self, orig_pos: int) -> int:
+        """An index of the original text as an index of the padded ``norm``."""
+        offs = self.nz.norm_offsets
+        if offs is None:
+            return orig_pos + 1
+        return bisect_left(offs, orig_pos) + 1
+
+    # -- sentences ----------------------------------------------------------------
+    def sentence_of(self, norm_index: int) -> int:
+        if self._sentences is None:
+            self._sentences = [m.end() for m in re.finditer(r"[.!?\n]+(?:\s|$)", self.text)]
+        if not self._sentences:
+            return 0
+        orig = self.nz.norm_span(norm_index, norm_index + 1)[0]
+        return bisect_left(self._sentences, orig + 1)
+
+    def same_sentence(self, a: Hit, b: Hit) -> bool:
+        return self.sentence_of(a[0]) == self.sentence_of(b[0])
+
+    # -- patterns (lazy) ----------------------------------------------------------
+    def names(self) -> list[Hit]:
+        """Personal names as hits in ``norm`` coordinates."""
+        if self._names is None:
+            self._names = [(self.norm_pos(s), self.norm_pos(e), 1.0, self.text[s:e]) for s, e in ids.name_spans(self.text)]
+        return self._names
+
+    def phones(self):
+        if self._phones is None:
+            self._phones = ids.phone_spans(self.text) if any(c.isdigit() for c in self.text) else []
+        return self._phones
+
+    def emails(self):
+        if self._emails is None:
+            self._emails = ids.email_spans(self.nz.low)
+        return self._emails
+
+    def urls(self):
+        if self._urls is None:
+            self._urls = ids.url_spans(self.nz.low)
+        return self._urls
+
+    def prices(self):
+        if self._prices is None:
+            self._prices = ids.price_spans(self.nz.low)
+        return self._prices
+
+    def codes(self):
+        if self._codes is None:
+            self._codes = ids.code_spans(self.text) if any(c.isdigit() for c in self.text) else []
+        return self._codes
+
+    def streets(self):
+        if self._streets is None:
+            self._streets = ids.street_address_spans(self.text) if any(c.isdigit() for c in self.text) else []
+        return self._streets
+
+    def personnummer(self):
+        if self._pnr is None:
+            self._pnr = ids.personnummer_spans(self.nz.low)
+        return self._pnr
+
+    def low_hit(self, start: int, end: int, weight: float = 1.0, term: str = "") -> Hit:
+        """A span of ``low`` as a hit in ``norm`` coordinates."""
+        s, e = self.nz.low_span(start, end)
+        return (self.norm_pos(s), self.norm_pos(e), weight, term)
+
+    def is_question(self) -> bool:
+        return "?" in self.text or bool(_QUESTION_START.match(self.text))
+
+
+def _score(x: float, base: float = 0.55) -> float:
+    return round(min(0.99, base + 0.4 * min(1.0, x)), 2)
+
+
+# -- distress (nöddrop) -------------------------------------------------------------
+def detect_distress(c: Context) -> list[Reason]:
+    if not (c.has("distress.explicit") or c.has("distress.method") or c.has("distress.hopeless") or c.has("distress.third_party")):
+        return []
+    out = []
+    joking = c.has("laugh")
+    best = None
+    for h in c.get("distress.explicit"):
+        if c.extended(h, "distress.figurative"):
+            continue
+        w = h[2] * (0.5 if joking else 1.0)
+        if best is None or w > best[0]:
+            best = (w, h)
+    if best is not None and best[0] >= 0.75:
+        out.append(Reason("distress", "distress.explicit", c.span(best[1]), _score(best[0], 0.6)))
+        return out
+    method = [h for h in c.get("distress.method") if not c.covered(h, "distress.figurative")]
+    hopeless = [h for h in c.get("distress.hopeless") if not c.covered(h, "distress.figurative")]
+    m = c.total("distress.method", method)
+    hp = c.total("distress.hopeless", hopeless)
+    damp = 0.5 if (joking or c.has("distress.mundane") or c.has("distress.figurative")) else 1.0
+    explicit_part = best[0] if best is not None else 0.0
+    if m + (hp + explicit_part) * damp >= 1.0 and (m >= 0.5 or (hp + explicit_part) * damp >= 1.0):
+        lead = max(method or hopeless, key=lambda h: h[2]) if (method or hopeless) else best[1]
+        rule = "distress.method" if m >= 0.5 else "distress.hopeless"
+        out.append(Reason("distress", rule, c.span(lead), _score(m + hp)))
+        return out
+    for h in c.get("distress.third_party"):
+        if joking or c.covered(h, "distress.figurative"):
+            continue
+        if h[2] >= 0.8 or c.has("pron.third") or c.has("family"):
+            out.append(Reason("distress", "distress.third_party", c.span(h), 0.85))
+            return out
+    return out
+
+
+# -- threat (hot) -------------------------------------------------------------------
+_SELF_HARM_TAGS = ("distress.explicit", "distress.third_party")
+
+
+def _negated_between(c: Context, a: Hit, b: Hit) -> bool:
+    lo, hi = min(a[1], b[1]), max(a[0], b[0])
+    if hi <= lo:
+        lo, hi = min(a[0], b[0]), max(a[1], b[1])
+    return any(lo - 1 <= n[0] and n[1] <= hi + 1 for n in c.get("negation"))
+
+
+def _targets(c: Context, h: Hit, before: int = 60, after: int = 70) -> list[Hit]:
+    t = c.near(h, "threat.target", before, after) or c.near(h, "hate.group", before, after) or c.near(h, "person.role", before, after)
+    if not t:
+        t = [n for n in c.names() if n[1] > h[0] - before and n[0] < h[1] + after]
+    return t
+
+
+def detect_threat(c: Context) -> list[Reason]:
+    if not (c.has("threat.explicit") or c.has("threat.verb") or c.has("threat.weapon")):
+        return []
+    best: tuple[float, Hit, str] | None = None
+    for h in c.get("threat.explicit"):
+        if c.covered(h, "threat.figurative") or c.extended(h, "threat.figurative"):
+            continue
+        w = h[2]
+        if w < 1.0 and (_targets(c, h) or c.near(h, "threat.weapon") or c.near(h, "threat.explicit")):
+            w += 0.4
+        if best is None or w > best[0]:
+            best = (w, h, "threat.explicit")
+    for h in c.get("threat.verb"):
+        if c.covered(h, "threat.figurative") or any(c.covered(h, t) or c.extended(h, t) for t in _SELF_HARM_TAGS):
+            continue
+        intents = [i for i in c.near(h, "threat.intent", 45, 12) if not _negated_between(c, i, h)]
+        targets = _targets(c, h)
+        weapons = [w for w in c.near(h, "threat.weapon", 60, 60) if not c.covered(w, "threat.figurative")]
+        if not intents and not c.has("laugh") and targets and h[3] in ("skjut", "spräng", "bränn", "häng"):
+            intents = [h]  # an imperative: "skjut dem"
+        w = h[2] * (1.0 if intents else 0.5) * (1.0 if targets else 0.6) + (0.15 if weapons else 0.0)
+        if c.has("laugh"):
+            w *= 0.7
+        rule = "threat.weapon_intent" if weapons else "threat.violence_intent"
+        if best is None or w > best[0]:
+            best = (w, h, rule)
+    for h in c.get("threat.weapon"):
+        if c.covered(h, "threat.figurative"):
+            continue
+        intents = [i for i in c.near(h, "threat.intent", 45, 20) if not _negated_between(c, i, h)]
+        targets = _targets(c, h)
+        if intents and targets:
+            w = 0.8 + 0.1 * h[2]
+            if best is None or w > best[0]:
+                best = (w, h, "threat.weapon_intent")
+    if best is None or best[0] < 0.75:
+        return []
+    return [Reason("threat", best[2], c.span(best[1]), _score(best[0], 0.55))]
+
+
+# -- hate (hets mot folkgrupp, sexism) ---------------------------------------------
+def _in_quotes(c: Context, span: tuple[int, int]) -> bool:
+    if not any(q in c.text for q in "\"“”„«»'"):
+        return False
+    for m in _QUOTES.finditer(c.text):
+        if m.start() <= span[0] and span[1] <= m.end():
+            rest = (c.text[: m.start()] + c.text[m.end() :]).strip()
+            return len(rest) >= 8
+    return False
+
+
+def _condemned(c: Context) -> bool:
+    return c.has("hate.condemn") and not c.has("hate.not_condemn")
+
+
+def detect_hate(c: Context) -> list[Reason]:
+    if not (c.has("hate.slur") or c.has("hate.sexist") or (c.has("hate.group") and (c.has("hate.dehumanise") or c.has("threat.verb")))):
+        return []
+    condemned = _condemned(c)
+    found: list[Reason] = []
+    for h in c.get("hate.slur"):
+        if h[2] < 0.5:
+            continue
+        span = c.span(h)
+        if condemned or _in_quotes(c, span):
+            continue
+        found.append(Reason("hate", "hate.slur", span, 0.95))
+        break
+    if not found:
+        for h in c.get("hate.sexist"):
+            span = c.span(h)
+            if condemned or _in_quotes(c, span):
+                continue
+            found.append(Reason("hate", "hate.sexist", span, 0.9))
+            break
+    if not found:
+        for g in c.get("hate.group"):
+            preds = c.near(g, "hate.dehumanise", 10, 70) + [p for p in c.near(g, "hate.dehumanise", 40, 0) if p[1] <= g[0]]
+            preds = [p for p in preds if not c.covered(p, "threat.figurative")]
+            if not preds:
+                continue
+            span = (min(c.span(g)[0], c.span(preds[0])[0]), max(c.span(g)[1], c.span(preds[0])[1]))
+            if condemned or _in_quotes(c, span):
+                continue
+            found.append(Reason("hate", "hate.dehumanising", span, _score(preds[0][2], 0.5)))
+            break
+    if not found:
+        for g in c.get("hate.group"):
+            for v in c.near(g, "threat.verb", 5, 60):
+                if c.covered(v, "threat.figurative") or v[2] < 0.6:
+                    continue
+                if not c.near(v, "threat.intent", 45, 12) or condemned:
+                    continue
+                found.append(Reason("hate", "hate.violent_wish", (c.span(g)[0], c.span(v)[1]), 0.9))
+                break
+            if found:
+                break
+    return found
+
+
+# -- defamation (förtal, personangrepp) ---------------------------------------------
+_SECOND_PERSON_ADDRESS = ("du är", "du e", "din jävla", "ditt jävla", "din lilla", "ditt lilla", "din dumma", "ditt dumma", "du din")
+
+
+def _identifiable(c: Context, h: Hit) -> Hit | None:
+    for tag in ("person.role", "third_party"):
+        near = c.near(h, tag, 90, 40)
+        if near:
+            return near[0]
+    names = c.names()
+    if names:
+        for n in names:
+            if n[1] > h[0] - 120 and n[0] < h[1] + 60:
+                return n
+        if c.near(h, "pron.third", 40, 10):
+            return names[0]
+    return None
+
+
+def detect_defamation(c: Context) -> list[Reason]:
+    if not (c.has("defamation.accusation") or c.has("defamation.insult")):
+        return []
+    best = None
+    total_acc = 0.0
+    for tag, rule in (("defamation.accusation", "defamation.accusation"), ("defamation.insult", "defamation.insult")):
+        for h in c.get(tag):
+            if c.covered(h, "criticism") or c.covered(h, "profanity.not") or c.covered(h, "hate.condemn"):
+                continue
+            if c.near(h, "pron.first", 12, 0) and not c.near(h, "pron.third", 12, 0):
+                continue  # "jag är en idiot", "jag ljuger inte"
+            who = _identifiable(c, h)
+            if who is None:
+                text_before = c.nz.norm[max(0, h[0] - 14) : h[0]]
+                if tag == "defamation.insult" and any(p in text_before for p in _SECOND_PERSON_ADDRESS):
+                    who = h
+            if who is None:
+                continue
+            if tag == "defamation.accusation":
+                total_acc += h[2]
+            w = h[2] if tag == "defamation.insult" else max(h[2], min(1.0, total_acc))
+            if best is None or w > best[0]:
+                lo, hi = c.span(h), c.span(who)
+                best = (w, (min(lo[0], hi[0]), max(lo[1], hi[1])), rule)
+    if best is None or best[0] < 0.75:
+        return []
+    return [Reason("defamation", best[2], best[1], _score(best[0], 0.5))]
+
+
+# -- violence and pornography ----------------------------------------------------------
+def detect_violence_porn(c: Context) -> list[Reason]:
+    if c.has("porn.explicit"):
+        for h in c.get("porn.explicit"):
+            if c.covered(h, "profanity.not"):
+                continue
+            return [Reason("violence_porn", "violence_porn.pornography", c.span(h), 0.92)]
+    if c.has("porn.weak") and c.total("porn.weak") >= 1.2:
+        h = max(c.get("porn.weak"), key=lambda x: x[2])
+        return [Reason("violence_porn", "violence_porn.pornography", c.span(h), 0.8)]
+    if c.has("violence.graphic") and c.total("violence.graphic") >= 0.9:
+        h = max(c.get("violence.graphic"), key=lambda x: x[2])
+        return [Reason("violence_porn", "violence_porn.violence_depiction", c.span(h), 0.9)]
+    if c.has("violence.act") and c.has("violence.display"):
+        for h in c.get("violence.act"):
+            d = c.near(h, "violence.display", 80, 60)
+            if d:
+                span = (min(c.span(h)[0], c.span(d[0])[0]), max(c.span(h)[1], c.span(d[0])[1]))
+                return [Reason("violence_porn", "violence_porn.violence_depiction", span, 0.85)]
+    return []
+
+
+# -- crime (uppmaning till brott) ---------------------------------------------------
+def detect_crime(c: Context, threat: list[Reason]) -> list[Reason]:
+    out: list[Reason] = []
+    for h in c.get("crime.offer"):
+        return [Reason("crime", "crime.offer", c.span(h), 0.92)]
+    for h in c.get("crime.contraband"):
+        sell = c.near(h, "crime.sell", 60, 60)
+        if sell and not c.is_question():
+            return [Reason("crime", "crime.contraband_sale", (min(c.span(h)[0], c.span(sell[0])[0]), max(c.span(h)[1], c.span(sell[0])[1])), 0.85)]
+    if threat:
+        for h in c.get("crime.incite"):
+            if h[2] >= 1.0 and h[3] in ("någon borde", "någon måste", "alla borde", "vi borde", "låt oss", "kom igen", "dags att", "nu är det dags att", "uppmanar", "uppmanar alla", "ta lagen i egna händer", "ta saken i egna händer"):
+                return [Reason("crime", "crime.incitement", c.span(h), 0.85)]
+        for h in c.get("threat.intent"):
+            if h[3] in ("någon borde", "någon måste", "man borde", "borde man", "låt oss", "kom igen", "dags att"):
+                return [Reason("crime", "crime.incitement", c.span(h), 0.85)]
+    best = None
+    for a in c.get("crime.act"):
+        if c.covered(a, "threat.figurative") or c.covered(a, "case.fault"):
+            continue
+        for i in c.near(a, "crime.incite", 50, 40):
+            if _negated_between(c, i, a):
+                continue
+            w = a[2] * i[2]
+            if best is None or w > best[0]:
+                best = (w, a, i)
+    if best is not None and best[0] >= 0.6 and not (c.is_question() and best[0] < 1.0):
+        a, i = best[1], best[2]
+        span = (min(c.span(a)[0], c.span(i)[0]), max(c.span(a)[1], c.span(i)[1]))
+        out.append(Reason("crime", "crime.incitement", span, _score(best[0], 0.5)))
+    return out
+
+
+# -- copyright -------------------------------------------------------------------------
+def detect_copyright(c: Context) -> list[Reason]:
+    if not (c.has("copyright.strong") or (c.has("copyright.work") and c.has("copyright.free"))):
+        return []
+    legit = c.has("copyright.legit")
+    for h in c.get("copyright.strong"):
+        if legit and h[2] < 1.0:
+            continue
+        if legit and h[3] in ("slipper köpa", "ladda ner gratis", "se gratis"):
+            continue
+        return [Reason("copyright", "copyright.piracy", c.span(h), 0.9 if not legit else 0.75)]
+    if legit:
+        return []
+    for w in c.get("copyright.work"):
+        f = c.near(w, "copyright.free", 60, 60)
+        if f and w[2] >= 0.5:
+            span = (min(c.span(w)[0], c.span(f[0])[0]), max(c.span(w)[1], c.span(f[0])[1]))
+            return [Reason("copyright", "copyright.free_copy", span, 0.8)]
+    return []
+
+
+# -- commercial ------------------------------------------------------------------------
+def detect_commercial(c: Context, others: set[str]) -> list[Reason]:
+    strong = c.get("commercial.strong")
+    weak = c.get("commercial.weak")
+    has_digit = any(ch.isdigit() for ch in c.text)
+    if not strong and not weak and "." not in c.text and not has_digit:
+        return []
+    score = c.total("commercial.strong", strong) + 0.25 * min(4, len(weak))
+    lead: tuple[int, int] | None = c.span(max(strong, key=lambda h: h[2])) if strong else None
+    spam_urls = [u for u in c.urls() if not u[2]]
+    if spam_urls:
+        score += 0.6
+        lead = lead or c.nz.low_span(spam_urls[0][0], spam_urls[0][1])
+    if has_digit or "gratis" in c.nz.low:
+        prices = c.prices()
+        if prices:
+            score += 0.5
+            lead = lead or c.nz.low_span(*prices[0])
+        codes = c.codes()
+        if codes:
+            score += 0.6
+            lead = lead or codes[0]
+    if ("copyright" in others or "violence_porn" in others or "crime" in others) and (spam_urls or c.has("commercial.strong")):
+        score += 0.5
+    if c.is_question() and not spam_urls and score < 1.6:
+        score *= 0.6
+    if score < 1.0 or lead is None:
+        return []
+    return [Reason("commercial", "commercial.advertising", lead, _score(score - 1.0, 0.7))]
+
+
+# -- party politics ----------------------------------------------------------------------
+def detect_party(c: Context) -> list[Reason]:
+    calls = c.get("party.call")
+    if not calls:
+        return []
+    calls = [h for h in calls if not c.covered(h, "party.not_call") and not c.extended(h, "party.not_call")]
+    if not calls:
+        return []
+    names = list(c.get("party.name"))
+    for m in _PARTY_ABBREV.finditer(c.text):
+        s, e = m.span()
+        names.append((c.norm_pos(s), c.norm_pos(e), 1.0, m.group(0)))
+    if not names:
+        return []
+    total = 0.0
+    lead = None
+    for h in calls:
+        near = [n for n in names if n[1] > h[0] - 90 and n[0] < h[1] + 90]
+        if not near:
+            continue
+        total += h[2]
+        if lead is None or h[2] > lead[0][2]:
+            lead = (h, near[0])
+    if lead is None or total < 0.9:
+        return []
+    h, n = lead
+    span = (min(c.span(h)[0], c.span(n)[0]), max(c.span(h)[1], c.span(n)[1]))
+    return [Reason("party_political", "party_political.campaign", span, _score(total, 0.55))]
+
+
+# -- profanity -------------------------------------------------------------------------
+def detect_profanity(c: Context) -> list[Reason]:
+    for tag, rule in (("profanity.swear", "profanity.swear"), ("profanity.obscene", "profanity.obscene")):
+        for h in c.get(tag):
+            if h[2] < 0.5 or c.covered(h, "profanity.not") or c.extended(h, "profanity.not"):
+                continue
+            span = c.span(h)
+            masked = "*" in c.nz.norm[h[0] : h[1]] or (span[1] - span[0]) > (h[1] - h[0])
+            return [Reason("profanity", "profanity.masked" if masked else rule, span, 0.9)]
+    for h in c.get("emoji.profanity"):
+        return [Reason("profanity", "profanity.swear", c.span(h), 0.7)]
+    return []
+
+
+# -- personal data and confidential details ----------------------------------------------
+_OWN_CONTACT = ("ring mig", "mitt nummer", "min mobil", "nå mig", "mejla mig", "maila mig", "min mejl", "min mail", "mitt telefonnummer", "kontakta mig", "mig på")
+
+
+def detect_personal_data(c: Context, commercial: bool) -> list[Reason]:
+    out: list[Reason] = []
+    for s, e, coordination in c.personnummer():
+        rule = "personal_data.samordningsnummer" if coordination else "personal_data.personnummer"
+        out.append(Reason("personal_data", rule, c.nz.low_span(s, e), 0.99))
+        return out
+    if any(ch.isdigit() for ch in c.text) and not commercial:
+        for s, e, kind in c.phones():
+            if kind != "personal":
+                continue
+            h = c.low_hit(s, e)
+            before = c.nz.norm[max(0, h[0] - 25) : h[0]]
+            if any(o in before for o in _OWN_CONTACT):
+                continue
+            if c.near(h, "third_party", 80, 20) or c.near(h, "pron.third", 40, 10) or _near_name(c, h):
+                out.append(Reason("personal_data", "personal_data.phone", (s, e), 0.85))
+                return out
+    if "@" in c.text and not commercial:
+        for s, e, functional in c.emails():
+            if functional:
+                continue
+            h = c.low_hit(s, e)
+            before = c.nz.norm[max(0, h[0] - 25) : h[0]]
+            if any(o in before for o in _OWN_CONTACT):
+                continue
+            if c.near(h, "third_party", 80, 20) or c.near(h, "pron.third", 40, 10) or _near_name(c, h):
+                out.append(Reason("personal_data", "personal_data.email", c.nz.low_span(s, e), 0.85))
+                return out
+    for s, e in c.streets():
+        h = (c.norm_pos(s), c.norm_pos(e), 1.0, "")
+        before = c.nz.norm[max(0, h[0] - 30) : h[0]]
+        if "jag bor" in before or "vi bor" in before:
+            continue
+        if ("bor" in before or "adress" in before) and (c.near(h, "third_party", 90, 10) or c.near(h, "pron.third", 40, 5) or _near_name(c, h)):
+            out.append(Reason("personal_data", "personal_data.address", (s, e), 0.85))
+            return out
+    return out
+
+
+def _near_name(c: Context, h: Hit, before: int = 90, after: int = 40) -> bool:
+    return any(n[1] > h[0] - before and n[0] < h[1] + after for n in c.names())
+
+
+def _sensitive_hits(c: Context) -> list[Hit]:
+    return [h for tag in ("sensitive.health", "sensitive.social", "sensitive.case") for h in c.get(tag) if not c.covered(h, "threat.figurative")]
+
+
+def detect_sensitive(c: Context) -> list[Reason]:
+    """Confidential own-case details, and health or social details about someone else."""
+    for h in c.get("sensitive.protected"):
+        return [Reason("confidential", "confidential.protected_identity", c.span(h), 0.95)]
+    sens = _sensitive_hits(c)
+    if not sens:
+        return []
+    fam = c.get("family")
+    if fam:
+        near = [s for s in sens if any(f[1] > s[0] - 160 and f[0] < s[1] + 60 for f in fam)]
+        if c.total("x", near) >= 1.0:
+            lead = max(near, key=lambda x: x[2])
+            return [Reason("confidential", "confidential.own_case", c.span(lead), _score(c.total("x", near) - 1.0, 0.75))]
+    own = []
+    for s in sens:
+        if s[3].startswith(("mitt ", "min ", "vårt ", "vår ", "mina ")) or s[3] in ("pågående ärende", "handläggaren svarar inte", "fått avslag", "fick avslag"):
+            own.append(s)
+            continue
+        before = c.nz.norm[max(0, s[0] - 30) : s[0]]
+        if re.search(r"\b(?:jag|vi)\b(?! undrar)[^.]{0,22}$", before) and not re.search(r"(?:personer|de|den|dem|barn|elever|man|alla|folk) (?:med|som)\b", before):
+            own.append(s)
+    if own and (c.total("x", own) >= 0.9 or any(s in c.get("sensitive.case") for s in own)):
+        # An own matter with a fact in it; a plain "hur ansöker man" stays a question.
+        if not (c.is_question() and c.total("x", own) < 1.0 and not any(s in c.get("sensitive.case") for s in own)):
+            lead = max(own, key=lambda x: x[2])
+            return [Reason("confidential", "confidential.own_case", c.span(lead), _score(c.total("x", own) - 0.9, 0.7))]
+    health = [s for s in sens if s[2] >= 0.9 and s not in c.get("sensitive.case")]
+    for s in health:
+        who = c.near(s, "third_party", 90, 30) or c.near(s, "person.role", 90, 20) or [n for n in c.names() if n[1] > s[0] - 90 and n[0] < s[1] + 30]
+        if who and not c.near(s, "pron.first", 20, 0):
+            span = (min(c.span(s)[0], c.span(who[0])[0]), max(c.span(s)[1], c.span(who[0])[1]))
+            return [Reason("personal_data", "personal_data.sensitive_third_party", span, 0.85)]
+    return []
+
+
+# -- case matters, questions, trivial ----------------------------------------------------
+def detect_case_matter(c: Context) -> list[Reason]:
+    best = None
+    for tag, rule in (("case.records", "case_matter.records_request"), ("case.complaint", "case_matter.complaint"), ("case.fault", "case_matter.fault_report"), ("case.application", "case_matter.application")):
+        hits = [h for h in c.get(tag) if not c.covered(h, "threat.figurative")] if tag == "case.fault" else c.get(tag)
+        if not hits:
+            continue
+        total = c.total(tag, hits)
+        if total > 0 and c.has("case.intent"):
+            total += 0.3
+        if best is None or total > best[0]:
+            best = (total, max(hits, key=lambda h: h[2]), rule)
+    if best is None or best[0] < 1.0:
+        return []
+    if best[2] == "case_matter.application" and c.is_question() and not c.has("case.intent"):
+        return []
+    return [Reason("case_matter", best[2], c.span(best[1]), _score(best[0] - 1.0, 0.6))]
+
+
+def detect_question(c: Context) -> list[Reason]:
+    if not c.is_question():
+        return []
+    qpos = c.text.find("?")
+    if qpos < 0:
+        return [Reason("question", "question.plain", (0, min(len(c.text), 80)), 0.7)]
+    start = max(c.text.rfind(".", 0, qpos), c.text.rfind("!", 0, qpos), c.text.rfind("\n", 0, qpos)) + 1
+    while start < qpos and c.text[start].isspace():
+        start += 1
+    return [Reason("question", "question.plain", (start, qpos + 1), 0.8)]
+
+
+def needs_expert(c: Context, categories: set[str]) -> bool:
+    """INB-4: what the editor should hand to the kommunikatör, who asks the expert."""
+    if "case_matter" in categories or "confidential" in categories:
+        return True
+    if "question" in categories:
+        return c.has("question.complex") or c.text.count("?") >= 3 or len(c.text) > 400
+    return False
+
+
+def trivial_reason(c: Context) -> Reason:
+    n = len(c.text)
+    if c.has("criticism"):
+        h = c.get("criticism")[0]
+        return Reason("trivial", "trivial.criticism", c.span(h), 0.8)
+    for tag in ("threat.figurative", "distress.figurative"):
+        if c.has(tag):
+            return Reason("trivial", "trivial.figure_of_speech", c.span(c.get(tag)[0]), 0.8)
+    return Reason("trivial", "trivial.no_signal", (0, n), 0.6)
+
+
+# -- the pipeline ---------------------------------------------------------------------------
+def context_for(text: str, lexicon: Lexicon) -> Context:
+    nz = normalize(text)
+    hits = lexicon.scan(nz.norm)
+    if not nz.low.isascii():
+        for start, end, tag, weight, term in lexicon.scan_emoji(nz.low):
+            s, e = nz.low_span(start, end)
+            pos_s = bisect_left(nz.norm_offsets, s) + 1 if nz.norm_offsets is not None else s + 1
+            pos_e = pos_s + max(1, e - s)
+            hits.setdefault(tag, []).append((pos_s, pos_e, weight, term))
+    return Context(text, nz, hits)
+
+
+def detect(text: str, lexicon: Lexicon) -> tuple[list[Reason], Context]:
+    c = context_for(text, lexicon)
+    reasons: list[Reason] = []
+    reasons += detect_distress(c)
+    threat = detect_threat(c)
+    reasons += threat
+    reasons += detect_hate(c)
+    reasons += detect_defamation(c)
+    reasons += detect_violence_porn(c)
+    reasons += detect_crime(c, threat)
+    reasons += detect_copyright(c)
+    reasons += detect_party(c)
+    reasons += detect_profanity(c)
+    reasons += detect_sensitive(c)
+    cats = {r.category for r in reasons}
+    commercial = detect_commercial(c, cats)
+    reasons += commercial
+    if "personal_data" not in cats:
+        reasons += detect_personal_data(c, bool(commercial))
+    if not ({"confidential"} & cats):
+        reasons += detect_case_matter(c)
+    return reasons, c

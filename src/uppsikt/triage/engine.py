@@ -1,0 +1,188 @@
+"""The triage engine: what a post is, and what the municipality's policy says to do.
+
+Library API (stable; ingestion and the API call it)::
+
+    from uppsikt.triage.engine import get_engine
+
+    decision = get_engine("mora").classify("Jag kommer att skjuta er alla", platform="facebook")
+    decision.categories   # ("threat",)
+    decision.urgent       # True: a person may be in danger (distress or threat)
+    decision.action       # "hide_preserve_police_register", from policy.action_for(categories)
+    decision.reasons      # (Reason(category, rule, span, score), ...), spans into the text
+    decision.to_json()    # the contract's output object (contracts/triage.md), without "id"
+    decision.to_json(item_id="a1", extended=True)   # plus explanations and help
+
+``Engine(policy)`` takes a ``Policy`` (``uppsikt.policies.loader.load_preset(name)`` or
+an edited policy). ``get_engine(name)`` loads the preset once and keeps the engine; it
+picks up a model trained with ``uppsikt triage train`` for that policy
+(``$UPPSIKT_DATA_DIR/triage/<policy>.joblib``) when one exists or changes. The engine
+needs neither Django nor a database. It never raises on any ``str``: empty text,
+control characters and 100 KB posts all give a decision.
+
+Decision rules:
+
+* ``categories``: every category a detector found; ``question`` and ``trivial`` only when
+  no violation and no case matter applies; ``trivial`` when nothing else does.
+* ``urgent``: ``distress`` or ``threat`` among the categories.
+* ``help`` (distress): the policy's ``moderation.distress_help`` (112, 90101); ``alert_duty``
+  and ``police`` say whether the action alerts the person on duty and the police.
+* ``needs_expert`` (INB-4): case matters, confidential matters and complex questions go to
+  the kommunikatör, who gets the answer from the expert.
+* A trained model may *add* categories it is confident about; it never removes a rule
+  hit and never clears ``urgent``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from uppsikt.policies import loader
+from uppsikt.policies.schema import Policy
+from uppsikt.policies.vocabulary import ACTION_LABELS_SV, ACTIONS, CATEGORIES, NON_VIOLATION_CATEGORIES, URGENT_CATEGORIES
+
+from .detectors import Reason, detect, detect_question, needs_expert, trivial_reason
+from .explanations import explain
+from .lexicon import Lexicon, default_lexicon
+
+_ORDER = {name: i for i, name in enumerate(CATEGORIES)}
+_VIOLATIONS = frozenset(CATEGORIES) - frozenset(NON_VIOLATION_CATEGORIES)
+# Longer posts are triaged on their first part; the rest is still stored and shown.
+MAX_CHARS = 20_000
+
+__all__ = ["Decision", "Engine", "Reason", "get_engine", "model_path"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    categories: tuple[str, ...]
+    urgent: bool
+    action: str
+    reasons: tuple[Reason, ...]
+    needs_expert: bool = False
+    help: str | None = None
+    alert_duty: bool = False
+    police: bool = False
+    policy: str = ""
+    text: str = field(default="", repr=False)
+
+    @property
+    def violations(self) -> tuple[str, ...]:
+        return tuple(c for c in self.categories if c in _VIOLATIONS)
+
+    def explanations(self) -> list[str]:
+        return [explain(r.category, r.rule, r.span, self.text) for r in self.reasons]
+
+    def to_json(self, item_id=None, *, extended: bool = False) -> dict:
+        """The contract's output object; ``extended`` adds what the UI shows."""
+        out: dict = {}
+        if item_id is not None or not extended:
+            out["id"] = item_id
+        out["categories"] = list(self.categories)
+        out["urgent"] = self.urgent
+        out["action"] = self.action
+        out["reasons"] = [r.to_json() for r in self.reasons]
+        if extended:
+            out["policy"] = self.policy
+            out["action_label"] = ACTION_LABELS_SV.get(self.action, self.action)
+            out["steps"] = list(ACTIONS.get(self.action, ()))
+            out["needs_expert"] = self.needs_expert
+            out["alert_duty"] = self.alert_duty
+            out["police"] = self.police
+            out["help"] = self.help
+            out["explanations"] = self.explanations()
+        return out
+
+
+class Engine:
+    """Triage for one policy. Thread-safe: it holds no state per post."""
+
+    def __init__(self, policy: Policy, lexicon: Lexicon | None = None, model=None):
+        self.policy = policy
+        self.lexicon = lexicon or default_lexicon()
+        self.model = model
+        self._action_cache: dict[tuple[str, ...], str] = {}
+
+    def action_for(self, categories: tuple[str, ...]) -> str:
+        action = self._action_cache.get(categories)
+        if action is None:
+            action = self.policy.action_for(categories)
+            self._action_cache[categories] = action
+        return action
+
+    def classify(self, text: str, platform: str | None = None) -> Decision:
+        if not isinstance(text, str):
+            raise TypeError("text must be a str")
+        body = text if len(text) <= MAX_CHARS else text[:MAX_CHARS]
+        reasons, ctx = detect(body, self.lexicon)
+        found = {r.category for r in reasons}
+        if self.model is not None and body.strip():
+            for category, score in self.model.additions(body, found):
+                reasons.append(Reason(category, f"model.{category}", (0, len(body)), score))
+                found.add(category)
+        violations = found & _VIOLATIONS
+        if violations:
+            reasons = [r for r in reasons if r.category not in ("question", "trivial")]
+        elif "case_matter" not in found:
+            question = detect_question(ctx)
+            reasons += question or [trivial_reason(ctx)]
+        categories = tuple(sorted({r.category for r in reasons}, key=_ORDER.__getitem__))
+        reasons.sort(key=lambda r: (_ORDER[r.category], -r.score))
+        action = self.action_for(categories)
+        steps = ACTIONS.get(action, ())
+        urgent = any(c in URGENT_CATEGORIES for c in categories)
+        return Decision(
+            categories=categories,
+            urgent=urgent,
+            action=action,
+            reasons=tuple(reasons),
+            needs_expert=needs_expert(ctx, set(categories)),
+            help=self.policy.moderation.distress_help if "distress" in categories else None,
+            alert_duty="alert_duty" in steps,
+            police="police" in steps,
+            policy=self.policy.name,
+            text=text,
+        )
+
+
+def model_path(policy_name: str) -> Path:
+    """Where ``uppsikt triage train`` puts the model for ``policy_name``."""
+    from uppsikt.conf.config import data_dir
+
+    return data_dir() / "triage" / f"{policy_name}.joblib"
+
+
+_ENGINES: dict[str, tuple[float | None, Engine]] = {}
+_LOCK = threading.Lock()
+
+
+def _model_stamp(path: Path) -> float | None:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
+
+
+def get_engine(policy_name: str | None = None) -> Engine:
+    """The engine for a preset, loaded once and kept (with its trained model, if any)."""
+    name = policy_name or loader.DEFAULT_PRESET
+    path = model_path(name)
+    stamp = _model_stamp(path)
+    cached = _ENGINES.get(name)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    with _LOCK:
+        cached = _ENGINES.get(name)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        policy = loader.load_preset(name)
+        model = None
+        if stamp is not None:
+            from .learning import load_model
+
+            model = load_model(path)
+        engine = Engine(policy, model=model)
+        _ENGINES[name] = (stamp, engine)
+        return engine
