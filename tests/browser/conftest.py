@@ -40,7 +40,9 @@ TIMEOUT_MS = 20_000
 
 # --- the browser ---------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
+# Package scope: while Playwright's sync API is open, its event loop counts as running in
+# this thread, so it is closed when the browser tests end, before any other test runs.
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(
@@ -60,7 +62,7 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def axe():
     from axe_playwright_python.sync_playwright import Axe
 

@@ -23,6 +23,15 @@ def test_axe_check_reports_violations_and_unchecked_pages(open_session, transact
     assert "html-has-lang (serious)" in message
     assert "image-alt (critical)" in message and "target: img" in message
 
+    # A field described by an element that is not there (axe only asks for a review).
+    public.visit("/kanaler")
+    public.page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend',"
+                         " '<label for=\"f\">Fält</label><input id=\"f\" aria-describedby=\"f_error\">')")
+    with pytest.raises(AccessibilityError) as failure:
+        public.check()
+    assert 'ARIA references to elements that do not exist' in str(failure.value)
+    assert '#f aria-describedby="f_error"' in str(failure.value)
+
     # A page loaded behind the helpers' back is noticed; checking it clears the debt.
     public.page.goto(public.url("/logga-in/"))
     assert public.unchecked_pages() == [public.url("/logga-in/")]

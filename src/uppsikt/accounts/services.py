@@ -32,8 +32,73 @@ def create_user(username: str, *, password: str | None, first_name="", last_name
     return user
 
 
+PEOPLE_MANAGERS = {"social_media_lead", "verksamhetschef", "forvaltningschef", "informationssekreterare", "webbstrateg"}
+
+
+class NotAllowed(ValueError):
+    """The actor lacks the role this change needs."""
+
+
+def _require_manager(actor, unit: Unit | None, what: str) -> None:
+    if actor is None:
+        return
+    if not (PEOPLE_MANAGERS & roles_of(actor, unit=unit)):
+        raise NotAllowed(f"Du saknar behörighet att {what}.")
+
+
+def may_manage(actor, person: User) -> bool:
+    """Whether ``actor`` manages ``person``: records their training, roles and leaving."""
+    return actor.is_superuser or bool(person.unit and PEOPLE_MANAGERS & roles_of(actor, unit=person.unit))
+
+
+@transaction.atomic
+def save_unit(unit: Unit, *, actor=None) -> Unit:
+    """Create or change a unit; a unit can never be placed below itself."""
+    node = unit.parent
+    while node is not None:
+        if unit.pk is not None and node.pk == unit.pk:
+            raise ValueError(f"Enheten {unit} kan inte ligga under sig själv.")
+        node = node.parent
+    unit.save()
+    log("unit_saved", actor=actor, obj=unit, unit=unit.name)
+    return unit
+
+
+@transaction.atomic
+def save_user_details(user: User, *, fields: list[str], actor=None) -> User:
+    """Save a person's details edited by an administrator, with an audit event."""
+    user.save()
+    log("user_changed", actor=actor, obj=user, username=user.username, fields=", ".join(fields) or "inga")
+    return user
+
+
+@transaction.atomic
+def mark_left(user: User, left_on, *, actor=None) -> list:
+    """The person has left: they lose their roles, and every channel they held a log-in for is flagged (GOV-5)."""
+    if actor is not None and not may_manage(actor, user):
+        raise NotAllowed("Du saknar behörighet att markera att personen har slutat.")
+    User.objects.filter(pk=user.pk).update(left_at=left_on)
+    RoleGrant.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    log("user_left", actor=actor, obj=user, username=user.username, left_on=left_on.isoformat())
+    from uppsikt.channels.models import Channel
+
+    return list(Channel.objects.filter(custody__holder=user, custody__ended_at__isnull=True).distinct())
+
+
+@transaction.atomic
+def confirm_totp_device(device, token: str) -> bool:
+    """Confirm a newly connected authenticator app with its first code."""
+    if not token or not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save()
+    log("otp_device_confirmed", actor=device.user)
+    return True
+
+
 @transaction.atomic
 def grant_role(user: User, role: str, *, unit: Unit | None = None, channel=None, actor=None) -> RoleGrant:
+    _require_manager(actor, unit or (channel.unit if channel is not None else None), "dela ut roller här")
     if role not in ROLES:
         raise ValueError(f"Okänd roll: {role}")
     if unit is None and channel is None:
@@ -49,6 +114,7 @@ def grant_role(user: User, role: str, *, unit: Unit | None = None, channel=None,
 
 @transaction.atomic
 def revoke_role(grant: RoleGrant, *, actor=None) -> None:
+    _require_manager(actor, grant.unit or (grant.channel.unit if grant.channel_id else None), "ta bort roller här")
     if grant.revoked_at is None:
         RoleGrant.objects.filter(pk=grant.pk).update(revoked_at=timezone.now())
         log("role_revoked", actor=actor, obj=grant.user, username=grant.user.username, role=ROLES.get(grant.role.name, grant.role.name), scope=grant.scope_label)
@@ -56,6 +122,12 @@ def revoke_role(grant: RoleGrant, *, actor=None) -> None:
 
 @transaction.atomic
 def record_training(user: User, course: str, completed_on, *, valid_until=None, actor=None) -> Training:
+    if actor is not None and not may_manage(actor, user):
+        raise NotAllowed("Du saknar behörighet att registrera utbildning för den här personen.")
+    if completed_on > timezone.localdate():
+        raise ValueError("En utbildning kan inte vara genomförd i framtiden.")
+    if valid_until is not None and valid_until < completed_on:
+        raise ValueError("Giltighetstiden måste sluta efter att utbildningen genomförts.")
     if course not in COURSES:
         raise ValueError(f"Okänd kurs: {course}")
     training = Training.objects.create(user=user, course=course, completed_on=completed_on, valid_until=valid_until, recorded_by=actor)
@@ -65,6 +137,8 @@ def record_training(user: User, course: str, completed_on, *, valid_until=None, 
 
 @transaction.atomic
 def record_absence(user: User, start, end, reason: str = "", *, actor=None) -> Absence:
+    if actor is not None and actor != user and not may_manage(actor, user):
+        raise NotAllowed("Du kan bara registrera din egen frånvaro.")
     if end < start:
         raise ValueError("Frånvaron måste sluta efter att den börjat.")
     absence = Absence.objects.create(user=user, start=start, end=end, reason=reason)
@@ -74,9 +148,13 @@ def record_absence(user: User, start, end, reason: str = "", *, actor=None) -> A
 
 # --- questions (no state change) -------------------------------------------------
 
-def roles_of(user: User, *, unit: Unit | None = None, channel=None) -> set[str]:
-    """Roles the user holds for this unit (inherited from units above) or this channel."""
-    if user.is_superuser:
+def roles_of(user: User, *, unit: Unit | None = None, channel=None, superuser_all: bool = True) -> set[str]:
+    """Roles the user holds for this unit (inherited from units above) or this channel.
+
+    A superuser counts as holding every role, except where ``superuser_all`` is False:
+    decisions such as approvals need a real role holder.
+    """
+    if user.is_superuser and superuser_all:
         return set(ROLES)
     grants = RoleGrant.objects.filter(user=user, revoked_at__isnull=True).select_related("role")
     units = set()

@@ -1,19 +1,18 @@
-"""People: who they are, their roles, training (GOV-10) and absences (GOV-4)."""
+"""People: who they are, their roles, training (GOV-10) and absences (GOV-4). Changes go through services."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from uppsikt.policies.vocabulary import ROLES
 from uppsikt.web.auth import staff_required
 
 from . import services
-from .models import COURSES, User
-
-TRAINERS = {"social_media_lead", "webbstrateg", "verksamhetschef", "forvaltningschef", "informationssekreterare"}
+from .models import COURSES, RoleGrant, Unit, User
 
 
 class TrainingForm(forms.Form):
@@ -25,18 +24,21 @@ class TrainingForm(forms.Form):
 class AbsenceForm(forms.Form):
     start = forms.DateField(label="Från", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="Till", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label="Orsak (frivilligt)", required=False, max_length=100)
+    reason = forms.CharField(label="Orsak (frivilligt, syns bara för dig och din chef)", required=False, max_length=100)
 
 
-def _may_train(actor, person) -> bool:
-    if actor.is_superuser:
-        return True
-    return bool(TRAINERS & services.roles_of(actor, unit=person.unit)) if person.unit else False
+class GrantForm(forms.Form):
+    role = forms.ChoiceField(label="Roll", choices=list(ROLES.items()))
+    unit = forms.ModelChoiceField(label="Gäller enheten (och enheterna under den)", queryset=Unit.objects.all())
+
+
+class LeftForm(forms.Form):
+    left_on = forms.DateField(label="Sista anställningsdag", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @staff_required
 def people(request):
-    rows = User.objects.filter(is_active=True).select_related("unit").prefetch_related("grants__role", "trainings", "absences").order_by("first_name", "last_name")
+    rows = User.objects.filter(is_active=True).select_related("unit").prefetch_related("trainings", "absences").order_by("first_name", "last_name")
     return render(request, "accounts/people.html", {"rows": [{"user": u, "courses": services.valid_courses(u), "absent": services.is_absent(u)} for u in rows], "course_count": len(COURSES)})
 
 
@@ -44,55 +46,76 @@ def people(request):
 def person(request, username):
     user = get_object_or_404(User.objects.select_related("unit"), username=username)
     grants = user.grants.filter(revoked_at__isnull=True).select_related("role", "unit", "channel")
+    manages = services.may_manage(request.user, user)
     return render(
         request,
         "accounts/person.html",
         {
             "person": user,
-            "grants": [{"role": ROLES.get(g.role.name, g.role.name), "scope": g.scope_label} for g in grants],
-            "trainings": user.trainings.all(),
-            "absences": user.absences.all(),
+            "grants": [{"id": g.pk, "role": ROLES.get(g.role.name, g.role.name), "scope": g.scope_label} for g in grants],
             "courses": COURSES,
             "valid": services.valid_courses(user),
-            "may_train": _may_train(request.user, user),
-            "may_absence": request.user == user or _may_train(request.user, user),
+            "absences": user.absences.all(),
+            "manages": manages,
+            "sees_reasons": manages or request.user == user,
+            "may_absence": manages or request.user == user,
             "training_form": TrainingForm(),
             "absence_form": AbsenceForm(),
+            "grant_form": GrantForm(),
+            "left_form": LeftForm(initial={"left_on": timezone.localdate()}),
         },
     )
+
+
+def _change(request, username, form_class, do, success):
+    user = get_object_or_404(User, username=username)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        messages.error(request, "Kontrollera uppgifterna: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+    else:
+        try:
+            result = do(user, form.cleaned_data if form is not None else None)
+        except ValueError as exc:  # NotAllowed is a ValueError too
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+    return redirect("accounts:person", username=username)
 
 
 @staff_required
 @require_POST
 def add_training(request, username):
-    user = get_object_or_404(User, username=username)
-    if not _may_train(request.user, user):
-        messages.error(request, "Du saknar behörighet att registrera utbildning för den här personen.")
-        return redirect("accounts:person", username=username)
-    form = TrainingForm(request.POST)
-    if form.is_valid():
-        services.record_training(user, form.cleaned_data["course"], form.cleaned_data["completed_on"], valid_until=form.cleaned_data["valid_until"], actor=request.user)
-        messages.success(request, "Utbildningen är registrerad.")
-    else:
-        messages.error(request, "Kontrollera kurs och datum.")
-    return redirect("accounts:person", username=username)
+    return _change(request, username, TrainingForm, lambda u, d: services.record_training(u, d["course"], d["completed_on"], valid_until=d["valid_until"], actor=request.user), "Utbildningen är registrerad.")
 
 
 @staff_required
 @require_POST
 def add_absence(request, username):
-    user = get_object_or_404(User, username=username)
-    if request.user != user and not _may_train(request.user, user):
-        messages.error(request, "Du kan bara registrera din egen frånvaro.")
-        return redirect("accounts:person", username=username)
-    form = AbsenceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Ange från- och tilldatum.")
-    else:
-        try:
-            services.record_absence(user, form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["reason"], actor=request.user)
-        except ValueError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Frånvaron är registrerad. Kanaler som blir obevakade visas på översikten.")
-    return redirect("accounts:person", username=username)
+    return _change(request, username, AbsenceForm, lambda u, d: services.record_absence(u, d["start"], d["end"], d["reason"], actor=request.user), "Frånvaron är registrerad. Kanaler som blir obevakade visas på översikten.")
+
+
+@staff_required
+@require_POST
+def add_grant(request, username):
+    return _change(request, username, GrantForm, lambda u, d: services.grant_role(u, d["role"], unit=d["unit"], actor=request.user), "Rollen är tilldelad.")
+
+
+@staff_required
+@require_POST
+def revoke_grant(request, username, grant_id):
+    def do(user, _):
+        grant = get_object_or_404(RoleGrant, pk=grant_id, user=user)
+        services.revoke_role(grant, actor=request.user)
+
+    return _change(request, username, None, do, "Rollen är borttagen.")
+
+
+@staff_required
+@require_POST
+def mark_left(request, username):
+    def success(channels):
+        if channels:
+            return "Personen är markerad som slutad. Byt lösenord för: " + ", ".join(c.name for c in channels) + "."
+        return "Personen är markerad som slutad."
+
+    return _change(request, username, LeftForm, lambda u, d: services.mark_left(u, d["left_on"], actor=request.user), success)

@@ -37,6 +37,10 @@ TEMPLATES: dict[str, str] = {
     "channel_closed": "{channel} är stängd.",
     "channel_rejected": "{channel} avslogs: {reason}.",
     "channel_member_added": "{username} kan sköta {channel} som {role}.",
+    "speaker_tasked": "{manager} gav {username} uppdraget att uttala sig för kommunen i {channel}.",
+    "user_left": "{username} har slutat ({left_on}).",
+    "user_changed": "Uppgifterna för {username} ändrades: {fields}.",
+    "unit_saved": "Enheten {unit} sparades.",
     "channel_member_removed": "{username} sköter inte längre {channel}.",
     "credential_custody_recorded": "Inloggningen till {channel} förvaras av {holder} ({place}).",
     "credential_rotated": "Inloggningen till {channel} byttes.",
@@ -53,6 +57,8 @@ TEMPLATES: dict[str, str] = {
     "channel_poll_failed": "Hämtningen från {channel} avbröts: {error}",
     "webhook_received": "Webbkrok från {platform} gav {created} nya poster i {channel}.",
     "items_ingested": "{channel}: {created} nya och {updated} ändrade poster sparades ({source}).",
+    # triage
+    "triage_label_recorded": "Ett märkt exempel för {policy} sparades: {categories}.",
 }
 
 

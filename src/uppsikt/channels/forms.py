@@ -40,8 +40,7 @@ class DetailsForm(forms.Form):
 class MemberForm(forms.Form):
     user = forms.ModelChoiceField(label="Person", queryset=User.objects.filter(is_active=True).order_by("first_name", "last_name"))
     role = forms.ChoiceField(label="Roll i kanalen", choices=Member.Role.choices)
-    authorised_speaker = forms.BooleanField(label="Får uttala sig för kommunen", required=False)
-    tasked_by = forms.ModelChoiceField(label="Uppdrag från chef", queryset=User.objects.filter(is_active=True).order_by("first_name"), required=False)
+    authorised_speaker = forms.BooleanField(label="Får uttala sig för kommunen (uppdraget ges av dig som chef)", required=False)
 
 
 class CustodyForm(forms.Form):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from uppsikt.policies.vocabulary import PLATFORM_LABELS
 
@@ -32,6 +33,7 @@ class Channel(models.Model):
     communication_plan = models.TextField("kommunikationsplan", blank=True)
     official_email = models.EmailField("officiell e-post", blank=True)
     policy_name = models.CharField("policy", max_length=63)
+    policy_snapshot = models.JSONField("policy vid start", default=dict, editable=False, help_text="The policy as it was when the channel was proposed: its checklist, approval chain and profile requirements govern the start-up.")
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -52,9 +54,17 @@ class Channel(models.Model):
 
     @property
     def policy(self):
+        """The policy in force now (moderation, deadlines, staffing)."""
         from uppsikt.policies.services import get_policy
 
         return get_policy(self.policy_name)
+
+    @cached_property
+    def startup_policy(self):
+        """The policy the channel was proposed under: a later edit does not move its goalposts."""
+        from uppsikt.policies.schema import validate_policy
+
+        return validate_policy(self.policy_snapshot) if self.policy_snapshot else self.policy
 
 
 class StatusChange(models.Model):

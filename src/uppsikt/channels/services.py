@@ -90,7 +90,9 @@ def propose_channel(*, name: str, platform: str, policy_name: str, unit: Unit | 
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TransitionError(f"Okända fält: {', '.join(sorted(unknown))}")
-    channel = Channel.objects.create(slug=_unique_slug(name), name=name, platform=platform, unit=unit, policy_name=policy_name, created_by=actor, **fields)
+    channel = Channel.objects.create(
+        slug=_unique_slug(name), name=name, platform=platform, unit=unit, policy_name=policy_name, policy_snapshot=policy.model_dump(mode="json"), created_by=actor, **fields
+    )
     ChecklistAnswer.objects.bulk_create([ChecklistAnswer(channel=channel, key=item.key) for item in policy.checklist])
     ProfileCheck.objects.bulk_create([ProfileCheck(channel=channel, key=item.key) for item in policy.profile])
     StatusChange.objects.create(channel=channel, from_status="", to_status=Status.PROPOSED, actor=actor)
@@ -122,8 +124,8 @@ def set_checklist_item(channel: Channel, key: str, *, done: bool, answer: str = 
     if channel.status != Status.PROPOSED:
         raise TransitionError("Checklistan kan bara ändras medan kanalen är föreslagen.")
     _require(actor, channel, lifecycle.TRANSITION_ROLES["complete_checklist"], "fylla i checklistan")
-    item = _policy_item(channel.policy.checklist, key, "checklistan")
-    row = ChecklistAnswer.objects.select_for_update().get(channel=channel, key=key)
+    item = _policy_item(channel.startup_policy.checklist, key, "checklistan")
+    row = ChecklistAnswer.objects.select_for_update().get_or_create(channel=channel, key=key)[0]
     if done and not answer.strip() and not row.answer:
         answer = ""
     if row.done == done and (not answer or row.answer == answer):
@@ -134,6 +136,14 @@ def set_checklist_item(channel: Channel, key: str, *, done: bool, answer: str = 
     row.save()
     log("checklist_item_checked" if done else "checklist_item_unchecked", actor=actor, obj=channel, item=item.label, key=key)
     return row
+
+
+@transaction.atomic
+def save_checklist(channel: Channel, answers: dict[str, tuple[bool, str]], *, actor: User | None) -> None:
+    """Save a whole checklist form at once: every point or none."""
+    for item in channel.startup_policy.checklist:
+        done, answer = answers.get(item.key, (False, ""))
+        set_checklist_item(channel, item.key, done=done, answer=answer, actor=actor)
 
 
 def _policy_item(items, key: str, where: str):
@@ -148,7 +158,7 @@ def complete_checklist(channel: Channel, *, actor: User | None) -> Channel:
     channel = _locked(channel)
     lifecycle.target(channel.status, "complete_checklist")
     _require(actor, channel, lifecycle.TRANSITION_ROLES["complete_checklist"], "markera checklistan som klar")
-    missing = [item.label for item in channel.policy.checklist if not channel.checklist.filter(key=item.key, done=True).exists()]
+    missing = [item.label for item in channel.startup_policy.checklist if not channel.checklist.filter(key=item.key, done=True).exists()]
     if missing:
         raise TransitionError(f"Checklistan är inte klar: {len(missing)} punkter saknas, bland annat ”{missing[0]}”.")
     channel = _move(channel, "complete_checklist", actor)
@@ -158,7 +168,7 @@ def complete_checklist(channel: Channel, *, actor: User | None) -> Channel:
 
 def next_approval_step(channel: Channel):
     """(index, step) of the next approval the chain needs, or None when all are given."""
-    chain = channel.policy.approval.chain
+    chain = channel.startup_policy.approval.chain
     given = set(channel.approvals.values_list("step", flat=True))
     for index, step in enumerate(chain):
         if index not in given:
@@ -173,14 +183,14 @@ def approve(channel: Channel, *, actor: User, comment: str = "") -> Channel:
     if channel.status != Status.CHECKLIST_DONE:
         lifecycle.target(channel.status, "approve")
     nxt = next_approval_step(channel)
-    if nxt is None:  # pragma: no cover - a complete chain has already moved the channel
+    if nxt is None:
         raise TransitionError("Kanalen har redan alla godkännanden.")
     index, step = nxt
     if actor is None:
         raise PermissionDenied("Ett godkännande måste ges av en person i beslutskedjan.")
-    if channel.approvals.filter(approver=actor).exists() and not actor.is_superuser:
+    if channel.approvals.filter(approver=actor).exists():
         raise PermissionDenied("Du har redan godkänt kanalen; nästa steg måste godkännas av någon annan.")
-    if step.role not in roles_of(actor, channel=channel) and not actor.is_superuser:
+    if step.role not in roles_of(actor, channel=channel, superuser_all=False):
         raise PermissionDenied(f"Nästa godkännande (steg {index + 1}: {step.label}) ska ges av rollen {ROLES[step.role]}, som du inte har för den här enheten.")
     Approval.objects.create(channel=channel, step=index, role=step.role, approver=actor, comment=comment)
     log("channel_approval_given", actor=actor, obj=channel, channel=channel.name, role=step.label, step=index + 1)
@@ -196,7 +206,7 @@ def reject(channel: Channel, *, actor: User, reason: str) -> Channel:
     lifecycle.target(channel.status, "reject")
     if not reason.strip():
         raise TransitionError("Ange varför kanalen avslås.")
-    chain_roles = {step.role for step in channel.policy.approval.chain}
+    chain_roles = {step.role for step in channel.startup_policy.approval.chain}
     _require(actor, channel, chain_roles, "avslå kanalen")
     channel = _move(channel, "reject", actor, note=reason)
     log("channel_rejected", actor=actor, obj=channel, channel=channel.name, reason=reason)
@@ -304,10 +314,7 @@ def add_member(channel: Channel, user: User, *, role: str = Member.Role.EDITOR, 
     if channel.members.filter(user=user, removed_at__isnull=True).exists():
         raise TransitionError(f"{user} sköter redan kanalen.")
     if authorised_speaker:
-        if tasked_by is None:
-            raise TransitionError("Den som får uttala sig för kommunen måste ha uppdraget från sin chef (GOV-9): ange chefen.")
-        if not ({"verksamhetschef", "forvaltningschef"} & roles_of(tasked_by, channel=channel)) and not tasked_by.is_superuser:
-            raise TransitionError(f"{tasked_by} är inte chef för enheten och kan inte ge uppdraget att uttala sig (GOV-9).")
+        tasked_by = _speaker_mandate(channel, actor, tasked_by)
     member = Member.objects.create(channel=channel, user=user, role=role, authorised_speaker=authorised_speaker, tasked_by=tasked_by)
     log("channel_member_added", actor=actor, obj=channel, channel=channel.name, username=user.username, role=Member.Role(role).label)
     return member
@@ -328,6 +335,38 @@ def can_publish(user: User, channel: Channel, on: date | None = None) -> bool:
     if channel.status != Status.ACTIVE:
         return False
     return any(m.user_id == user.pk for m in trained_members(channel, on))
+
+
+SPEAKER_MANAGERS = {"verksamhetschef", "forvaltningschef"}
+
+
+def _speaker_mandate(channel: Channel, actor: User | None, tasked_by: User | None) -> User:
+    """GOV-9: only the manager gives the task to speak for the municipality, and gives it in person.
+
+    A person acting in the app gives the mandate themselves; only the system (an
+    administrator's command) may record a mandate given by someone else.
+    """
+    giver = actor if actor is not None else tasked_by
+    if giver is None:
+        raise TransitionError("Den som får uttala sig för kommunen måste ha uppdraget från sin chef (GOV-9): ange chefen.")
+    if actor is not None and tasked_by is not None and tasked_by != actor:
+        raise PermissionDenied("Uppdraget att uttala sig för kommunen ges av chefen själv; du kan inte registrera det i någon annans namn (GOV-9).")
+    if not SPEAKER_MANAGERS & roles_of(giver, channel=channel, superuser_all=False):
+        raise PermissionDenied(f"{giver} är inte chef för enheten och kan inte ge uppdraget att uttala sig (GOV-9).")
+    return giver
+
+
+@transaction.atomic
+def task_speaker(member: Member, *, actor: User | None, tasked_by: User | None = None) -> Member:
+    """Give an existing member the task to speak for the municipality (GOV-9)."""
+    channel = _locked(member.channel)
+    if member.removed_at is not None:
+        raise TransitionError("Personen sköter inte längre kanalen.")
+    giver = _speaker_mandate(channel, actor, tasked_by)
+    Member.objects.filter(pk=member.pk).update(authorised_speaker=True, tasked_by=giver)
+    log("speaker_tasked", actor=actor, obj=channel, channel=channel.name, username=member.user.username, manager=str(giver))
+    member.refresh_from_db()
+    return member
 
 
 def speakers(channel: Channel) -> list[Member]:
@@ -356,6 +395,13 @@ def record_custody(channel: Channel, *, holder: User, login_email: str, deposite
 def record_rotation(custody: CredentialCustody, *, rotated_on: date, actor: User | None) -> CredentialCustody:
     channel = _locked(custody.channel)
     _require(actor, channel, MEMBER_MANAGERS, "registrera lösenordsbyte")
+    custody = CredentialCustody.objects.select_for_update().get(pk=custody.pk)
+    if custody.ended_at is not None:
+        raise TransitionError("Uppgiften är redan ersatt av en nyare; registrera bytet på den gällande raden.")
+    if rotated_on > timezone.localdate():
+        raise TransitionError("Datum för lösenordsbytet kan inte ligga i framtiden.")
+    if rotated_on < custody.last_rotated_on:
+        raise TransitionError("Datum för lösenordsbytet kan inte vara före det förra bytet.")
     CredentialCustody.objects.filter(pk=custody.pk).update(ended_at=timezone.now())
     new = CredentialCustody.objects.create(
         channel=channel, holder=custody.holder, login_email=custody.login_email, deposited_with=custody.deposited_with, storage=custody.storage, last_rotated_on=rotated_on, recorded_by=actor
@@ -391,13 +437,20 @@ def custody_warnings(channel: Channel, day: date | None = None) -> list[str]:
 def set_profile_item(channel: Channel, key: str, *, done: bool, actor: User | None) -> ProfileCheck:
     channel = _locked(channel)
     _require(actor, channel, lifecycle.TRANSITION_ROLES["complete_checklist"], "bekräfta profilkraven")
-    item = _policy_item(channel.policy.profile, key, "profilkraven")
-    row = ProfileCheck.objects.select_for_update().get(channel=channel, key=key)
+    item = _policy_item(channel.startup_policy.profile, key, "profilkraven")
+    row = ProfileCheck.objects.select_for_update().get_or_create(channel=channel, key=key)[0]
     if row.done != done:
         row.done, row.by, row.at = done, actor, timezone.now()
         row.save()
         log("profile_item_checked" if done else "profile_item_unchecked", actor=actor, obj=channel, channel=channel.name, item=item.label)
     return row
+
+
+@transaction.atomic
+def save_profile(channel: Channel, done_keys: set[str], *, actor: User | None) -> None:
+    """Save the whole profile check at once."""
+    for item in channel.startup_policy.profile:
+        set_profile_item(channel, item.key, done=item.key in done_keys, actor=actor)
 
 
 def watch_hours_text(policy) -> str:

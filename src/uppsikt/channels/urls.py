@@ -20,5 +20,7 @@ urlpatterns = [
     path("kanalregister/<slug:slug>/redaktorer/", views.add_member, name="add_member"),
     path("kanalregister/<slug:slug>/redaktorer/<int:member_id>/ta-bort/", views.remove_member, name="remove_member"),
     path("kanalregister/<slug:slug>/inloggning/", views.add_custody, name="add_custody"),
+    path("kanalregister/<slug:slug>/inloggning/<int:custody_id>/bytt/", views.rotate_custody, name="rotate_custody"),
+    path("kanalregister/<slug:slug>/redaktorer/<int:member_id>/talesperson/", views.task_speaker, name="task_speaker"),
     path("kanalregister/<slug:slug>/profil/", views.profile, name="profile"),
 ]

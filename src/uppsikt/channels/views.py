@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from uppsikt.accounts.models import Unit, User
@@ -18,7 +20,7 @@ from uppsikt.web.auth import staff_required
 from . import services
 from .forms import CloseForm, CustodyForm, DetailsForm, MemberForm, ProposeForm, ReasonForm
 from .lifecycle import TransitionError
-from .models import Channel, Member, Status
+from .models import Channel, CredentialCustody, Member, Status
 
 
 def _policy_choices():
@@ -63,17 +65,18 @@ def propose(request):
 def detail(request, slug):
     channel = get_object_or_404(Channel.objects.select_related("unit"), slug=slug)
     policy = channel.policy
+    startup = channel.startup_policy
     answers = {a.key: a for a in channel.checklist.all()}
     checks = {p.key: p for p in channel.profile_checks.all()}
     approvals = {a.step: a for a in channel.approvals.select_related("approver")}
-    chain = [{"index": i, "step": s, "approval": approvals.get(i)} for i, s in enumerate(policy.approval.chain)]
+    chain = [{"index": i, "step": s, "approval": approvals.get(i)} for i, s in enumerate(startup.approval.chain)]
     nxt = services.next_approval_step(channel) if channel.status == Status.CHECKLIST_DONE else None
     context = {
         "channel": channel,
         "policy": policy,
-        "checklist": [{"item": item, "answer": answers.get(item.key)} for item in policy.checklist],
+        "checklist": [{"item": item, "answer": answers.get(item.key)} for item in startup.checklist],
         "checklist_done": sum(1 for a in answers.values() if a.done),
-        "profile": [{"item": item, "check": checks.get(item.key)} for item in policy.profile],
+        "profile": [{"item": item, "check": checks.get(item.key)} for item in startup.profile],
         "chain": chain,
         "next_step": nxt,
         "my_roles": roles_of(request.user, channel=channel),
@@ -90,6 +93,7 @@ def detail(request, slug):
         "custody_form": CustodyForm(),
         "reason_form": ReasonForm(),
         "close_form": CloseForm(),
+        "today": timezone.localdate(),
         "details_form": DetailsForm(initial={f: getattr(channel, f) for f in services.EDITABLE_FIELDS}),
         "roles": ROLES,
         "categories": [(CATEGORY_LABELS_SV[k], r, ACTION_LABELS_SV[r.action]) for k, r in policy.moderation.categories.items()],
@@ -107,17 +111,18 @@ def _act(request, slug, fn, success: str, anchor: str = ""):
         messages.error(request, str(exc))
     else:
         messages.success(request, success)
-    return redirect(f"/kanalregister/{channel.slug}/{anchor}")
+    return redirect(reverse("channels:detail", args=[channel.slug]) + anchor)
 
 
 @staff_required
 @require_POST
 def checklist(request, slug):
     def do(channel):
-        for item in channel.policy.checklist:
-            done = request.POST.get(f"done_{item.key}") == "on"
-            answer = request.POST.get(f"answer_{item.key}", "")
-            services.set_checklist_item(channel, item.key, done=done, answer=answer, actor=request.user)
+        answers = {
+            item.key: (request.POST.get(f"done_{item.key}") == "on", request.POST.get(f"answer_{item.key}", ""))
+            for item in channel.startup_policy.checklist
+        }
+        services.save_checklist(channel, answers, actor=request.user)
 
     return _act(request, slug, do, "Checklistan är sparad.", "#checklista")
 
@@ -175,7 +180,7 @@ def add_member(request, slug):
         if not form.is_valid():
             raise TransitionError("Välj en person och en roll.")
         d = form.cleaned_data
-        services.add_member(channel, d["user"], role=d["role"], authorised_speaker=d["authorised_speaker"], tasked_by=d["tasked_by"], actor=request.user)
+        services.add_member(channel, d["user"], role=d["role"], authorised_speaker=d["authorised_speaker"], actor=request.user)
 
     return _act(request, slug, do, "Personen sköter nu kanalen.", "#bemanning")
 
@@ -201,10 +206,34 @@ def add_custody(request, slug):
 
 
 @staff_required
+def rotate_custody(request, slug, custody_id):
+    def do(channel):
+        from datetime import date
+
+        custody = get_object_or_404(CredentialCustody, pk=custody_id, channel=channel)
+        try:
+            rotated_on = date.fromisoformat(request.POST.get("rotated_on", ""))
+        except ValueError:
+            raise TransitionError("Ange datum för lösenordsbytet (ÅÅÅÅ-MM-DD).") from None
+        services.record_rotation(custody, rotated_on=rotated_on, actor=request.user)
+
+    return _act(request, slug, do, "Lösenordsbytet är registrerat.", "#inloggning")
+
+
+@staff_required
+def task_speaker(request, slug, member_id):
+    def do(channel):
+        member = get_object_or_404(Member, pk=member_id, channel=channel)
+        services.task_speaker(member, actor=request.user)
+
+    return _act(request, slug, do, "Uppdraget att uttala sig för kommunen är registrerat.", "#bemanning")
+
+
+@staff_required
 def profile(request, slug):
     def do(channel):
-        for item in channel.policy.profile:
-            services.set_profile_item(channel, item.key, done=request.POST.get(f"profile_{item.key}") == "on", actor=request.user)
+        done = {item.key for item in channel.startup_policy.profile if request.POST.get(f"profile_{item.key}") == "on"}
+        services.save_profile(channel, done, actor=request.user)
 
     return _act(request, slug, do, "Profilkontrollen är sparad.", "#profil")
 

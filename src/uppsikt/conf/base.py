@@ -166,7 +166,7 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["uppsikt.web.permissions.IsVerifiedStaff"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Uppsikt API", "VERSION": "1.0.0"}
 

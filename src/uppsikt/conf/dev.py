@@ -1,14 +1,10 @@
 """Local use: `make run`. SQLite and a local queue under the data folder."""
 
-import hashlib
-
-from .base import *  # noqa: F403  (environment modules extend base by design)
+from .base import *  # noqa: F403  (an environment module extends base; see docs/adr/0001-stack.md)
 from .base import DATA_DIR, FIELD_ENCRYPTION_KEY, SECRET_KEY
+from .secrets import local_secrets
 
-DEBUG = DEBUG  # noqa: F405
-_seed = hashlib.sha256(str(DATA_DIR).encode()).hexdigest()
-SECRET_KEY = SECRET_KEY or f"dev-only-{_seed}"
-if not FIELD_ENCRYPTION_KEY:
-    import base64
-
-    FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(hashlib.sha256(f"key-{_seed}".encode()).digest()).decode()
+if not (SECRET_KEY and FIELD_ENCRYPTION_KEY):
+    _local = local_secrets(DATA_DIR)
+    SECRET_KEY = SECRET_KEY or _local["secret_key"]
+    FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or _local["encryption_key"]

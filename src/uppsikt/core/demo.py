@@ -73,13 +73,13 @@ def build_demo(preset: str = "mora") -> str:
         return channels.propose_channel(name=name, platform=platform, policy_name=preset, unit=units[unit], actor=None, official_email=units[unit].email, **kw)
 
     def through_checklist(c):
-        for item in c.policy.checklist:
+        for item in c.startup_policy.checklist:
             channels.set_checklist_item(c, item.key, done=True, answer="Genomgånget vid uppstartsmötet.", actor=None)
         return channels.complete_checklist(c, actor=None)
 
     def approve_all(c):
         chain_people = {"social_media_lead": "karin", "kommunikator": "omar", "verksamhetschef": "elin", "forvaltningschef": "mats", "informationssekreterare": "karin"}
-        for step in c.policy.approval.chain:
+        for step in c.startup_policy.approval.chain:
             approver = people[chain_people.get(step.role, "admin")]
             if step.role not in accounts.roles_of(approver, channel=c):
                 accounts.grant_role(approver, step.role, unit=c.unit)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import importlib
 import itertools
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
@@ -138,27 +139,42 @@ def _chunks(values: list, size: int = _LOOKUP_CHUNK) -> Iterator[list]:
         yield values[start : start + size]
 
 
-def _current_states(channel: Channel, platform_ids: list[str]) -> dict[str, _State]:
-    states: dict[str, _State] = {}
+def _select_by_platform_ids(columns: str, joins: str, channel: Channel, platform_ids: list[str]) -> Iterator[tuple]:
+    """Rows of the channel's items with these platform ids, looked up through the unique index.
+
+    Plain SQL: the ORM would add the model's ORDER BY (and SQLite would then walk the date
+    index of the whole channel) and spends more time preparing the IN list than the
+    database spends answering it.
+    """
+    connection = connections[router.db_for_read(Item)]
+    quote = connection.ops.quote_name
+    table = quote(Item._meta.db_table)
     for chunk in _chunks(platform_ids):
-        rows = Item.objects.filter(channel=channel, platform_id__in=chunk).values_list(
-            "pk", "platform_id", "text", "deleted", "current_version_id", "current_version__text", "current_version__deleted"
-        )
-        for pk, pid, text, deleted, cv_id, cv_text, cv_deleted in rows:
-            states[pid] = _State(pk, cv_text if cv_id else text, cv_deleted if cv_id else deleted)
+        sql = f"SELECT {columns} FROM {table} i {joins} WHERE i.{quote('channel_id')} = %s AND i.{quote('platform_id')} IN ({', '.join(['%s'] * len(chunk))})"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [channel.pk, *chunk])
+            yield from cursor.fetchall()
+
+
+def _current_states(channel: Channel, platform_ids: list[str]) -> dict[str, _State]:
+    connection = connections[router.db_for_read(Item)]
+    quote = connection.ops.quote_name
+    versions = quote(ItemVersion._meta.db_table)
+    columns = "i.id, i.platform_id, i.text, i.deleted, v.id, v.text, v.deleted"
+    joins = f"LEFT JOIN {versions} v ON v.id = i.{quote('current_version_id')}"
+    states: dict[str, _State] = {}
+    for pk, pid, text, deleted, cv_id, cv_text, cv_deleted in _select_by_platform_ids(columns, joins, channel, platform_ids):
+        states[pid] = _State(pk, cv_text if cv_id else text, bool(cv_deleted if cv_id else deleted))
     return states
 
 
 def _existing_pks(channel: Channel, platform_ids: Iterable[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk in _chunks(list(platform_ids)):
-        found.update(Item.objects.filter(channel=channel, platform_id__in=chunk).values_list("platform_id", "pk"))
-    return found
+    return {pid: pk for pid, pk in _select_by_platform_ids("i.platform_id, i.id", "", channel, list(platform_ids))}
 
 
 def _adopt_orphans(channel: Channel, arrived: list[str]) -> None:
     """Point replies that arrived before their parent at the parent, now that it is stored."""
-    parent_pk = Item.objects.filter(channel=channel, platform_id=OuterRef("parent_platform_id")).values("pk")[:1]
+    parent_pk = Item.objects.filter(channel=channel, platform_id=OuterRef("parent_platform_id")).order_by().values("pk")[:1]
     for chunk in _chunks(arrived):
         (
             Item.objects.filter(channel=channel, parent__isnull=True, parent_platform_id__isnull=False, parent_platform_id__in=chunk)
@@ -227,17 +243,16 @@ def _ingest_batch(channel: Channel, batch: list[FetchedItem], *, source: str, ac
             places.append((offset, len(raw), hashlib.sha256(raw).hexdigest()))
             offset += len(raw)
 
-        stored = _create_items(channel, new, places[: len(new)], blob, now, source)
-        pk_of = {obj.platform_id: obj.pk for obj in stored}
-        for state_id, pk in pk_of.items():
-            known[state_id].pk = pk
-        if stored:
+        pk_of = _create_items(channel, new, places[: len(new)], blob, now, source)
+        for platform_id, pk in pk_of.items():
+            known[platform_id].pk = pk
+        if pk_of:
             _adopt_orphans(channel, list(pk_of))
         versions = _create_versions(changes, places[len(new) :], blob, now, source, known) if changes else []
 
         urgent = 0
         if triage is not None:
-            urgent = _triage(triage, channel, new, stored, changes, versions)
+            urgent = _triage(triage, new, pk_of, changes, versions, now)
         for version, item in zip(versions, changes):
             log("item_version_recorded", actor=actor, obj=Item(pk=version.item_id), platform_id=item.platform_id, number=version.number, deleted=version.deleted)
         log(
@@ -255,37 +270,102 @@ def _ingest_batch(channel: Channel, batch: list[FetchedItem], *, source: str, ac
     return result
 
 
-def _create_items(channel, new: list[FetchedItem], places, blob: str, now, source: str) -> list[Item]:
+class _FastInsert:
+    """``INSERT … executemany`` of plain rows for one model.
+
+    ``bulk_create`` spends most of an import compiling SQL and preparing values field by
+    field; the hot path of ingestion writes rows whose date and JSON values the caller has
+    adapted with ``db_value`` (Django's own adapters, so SQLite and PostgreSQL get what the
+    ORM would give them), through Django's connection and inside the caller's transaction.
+    """
+
+    def __init__(self, model, attnames: tuple[str, ...]):
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        self.model = model
+        self.fields = [by_attname[name] for name in attnames]
+
+    def connection(self):
+        return connections[router.db_for_write(self.model)]
+
+    def insert(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        connection = self.connection()
+        quote = connection.ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(self.model._meta.db_table), ", ".join(quote(f.column) for f in self.fields), ", ".join(["%s"] * len(self.fields))
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
+class _Adapt:
+    """Django's value adapters for the write connection: datetimes and JSON as the ORM stores them."""
+
+    def __init__(self, model):
+        ops = connections[router.db_for_write(model)].ops
+        self.datetime = ops.adapt_datetimefield_value
+        self._json = ops.adapt_json_value
+        self.empty_list = self._json([], None)
+
+    def json(self, value):
+        return self._json(value, None) if value or not isinstance(value, list) else self.empty_list
+
+    def maybe_datetime(self, value):
+        return None if value is None else self.datetime(value)
+
+
+_ITEM_INSERT = _FastInsert(
+    Item,
+    (
+        "channel_id", "platform_id", "kind", "parent_id", "parent_platform_id", "author_id", "author_name", "text", "media",
+        "url", "published_at", "edited_at", "deleted", "record_status", "raw_sha256", "raw_blob_id", "raw_offset",
+        "raw_length", "first_seen_at", "source", "current_version_id",
+    ),
+)
+_TRIAGE_INSERT = _FastInsert(
+    ItemTriage, ("item_id", "version_id", "policy_name", "categories", "urgent", "action", "reasons", "decision", "created_at")
+)
+
+
+def _create_items(channel, new: list[FetchedItem], places, blob: str, now, source: str) -> dict[str, int]:
+    """Insert the new items; returns their primary keys by platform id."""
     if not new:
-        return []
+        return {}
     parents = _existing_pks(channel, {item.parent_platform_id for item in new if item.parent_platform_id})
-    objs = []
+    adapt = _Adapt(Item)
+    seen_at = adapt.datetime(now)
+    inkommen, upprattad = RecordStatus.INKOMMEN.value, RecordStatus.UPPRATTAD.value
+    rows = []
     for item, (offset, length, sha) in zip(new, places):
-        objs.append(
-            Item(
-                channel=channel,
-                platform_id=item.platform_id,
-                kind=item.kind,
-                parent_id=parents.get(item.parent_platform_id) if item.parent_platform_id else None,
-                parent_platform_id=item.parent_platform_id or None,
-                author_id=item.author_id[:255],
-                author_name=item.author_name[:255],
-                text=item.text,
-                media=list(item.media),
-                url=item.url,
-                published_at=item.published_at,
-                edited_at=item.edited_at,
-                deleted=item.deleted,
-                record_status=RecordStatus.UPPRATTAD if item.is_own else RecordStatus.INKOMMEN,
-                raw_sha256=sha,
-                raw_blob_id=blob,
-                raw_offset=offset,
-                raw_length=length,
-                first_seen_at=now,
-                source=source,
+        parent = item.parent_platform_id or None
+        rows.append(
+            (
+                channel.pk,
+                item.platform_id,
+                item.kind,
+                parents.get(parent) if parent else None,
+                parent,
+                item.author_id[:255],
+                item.author_name[:255],
+                item.text,
+                adapt.json(list(item.media)),
+                item.url,
+                adapt.datetime(item.published_at),
+                adapt.maybe_datetime(item.edited_at),
+                bool(item.deleted),
+                upprattad if item.is_own else inkommen,
+                sha,
+                blob,
+                offset,
+                length,
+                seen_at,
+                source,
+                None,
             )
         )
-    return Item.objects.bulk_create(objs)
+    _ITEM_INSERT.insert(rows)
+    return _existing_pks(channel, [item.platform_id for item in new])
 
 
 def _create_versions(changes: list[FetchedItem], places, blob: str, now, source: str, known: dict[str, _State]) -> list[ItemVersion]:
@@ -320,28 +400,30 @@ def _create_versions(changes: list[FetchedItem], places, blob: str, now, source:
     return versions
 
 
-def _triage(triage: _Triage, channel, new, stored, changes, versions) -> int:
+def _triage(triage: _Triage, new, pk_of: dict[str, int], changes, versions, now) -> int:
     rows = []
-    urgent_items = []
-    for item, obj in zip(new, stored):
+    for item in new:
         if triage.in_scope(item):
-            rows.append((obj, None, triage.classify(item.text), item))
+            rows.append((pk_of[item.platform_id], None, triage.classify(item.text), item))
     for item, version in zip(changes, versions):
         if triage.in_scope(item):
-            rows.append((Item(pk=version.item_id), version, triage.classify(item.text), item))
+            rows.append((version.item_id, version.pk, triage.classify(item.text), item))
     if not rows:
         return 0
-    ItemTriage.objects.bulk_create(
+    adapt = _Adapt(ItemTriage)
+    at = adapt.datetime(now)
+    _TRIAGE_INSERT.insert(
         [
-            ItemTriage(item_id=obj.pk, version=version, policy_name=triage.policy_name, categories=d["categories"], urgent=d["urgent"], action=d["action"], reasons=d["reasons"], decision=d["decision"])
-            for obj, version, d, _ in rows
+            (pk, version_pk, triage.policy_name, adapt.json(d["categories"]), bool(d["urgent"]), d["action"], adapt.json(d["reasons"]), adapt.json(d["decision"]), at)
+            for pk, version_pk, d, _ in rows
         ]
     )
-    for obj, _version, d, item in rows:
+    urgent = 0
+    for pk, _version_pk, d, item in rows:
         if d["urgent"]:
-            urgent_items.append(item.platform_id)
-            log("item_triaged", obj=obj, platform_id=item.platform_id, categories=", ".join(triage_labels(d["categories"])), action=d["action"], urgent=True)
-    return len(urgent_items)
+            urgent += 1
+            log("item_triaged", obj=Item(pk=pk), platform_id=item.platform_id, categories=", ".join(triage_labels(d["categories"])), action=d["action"], urgent=True)
+    return urgent
 
 
 # --- polling ----------------------------------------------------------------------
@@ -385,12 +467,15 @@ def poll_channel(channel: Channel, *, credentials=None, connector=None, actor=No
 def import_export(channel: Channel, format_name: str, path, *, actor=None, batch_size: int = 1000) -> IngestResult:
     """Import a platform's export file or folder into ``channel`` (REC-2, GOV-8).
 
-    The export is read twice: first to check every file and record (any fault raises
-    ``ImportFormatError`` before anything is stored), then to store it batch by batch.
-    A crash during the second pass leaves whole batches; running the import again
-    completes it without duplicates.
+    The export is read once, completely, into a private temporary file in the data
+    folder; any fault raises ``ImportFormatError`` before anything is stored (invariant
+    7). The items are then stored batch by batch; a crash during that leaves whole
+    batches, and running the import again completes it without duplicates (invariant 4).
+    See docs/adr/0200-items-as-records.md.
     """
-    from uppsikt.platforms.importers import get_importer, open_export
+    from django.conf import settings
+
+    from uppsikt.platforms.importers import get_importer, open_export, unspool
 
     importer_cls = get_importer(format_name)
     if channel.status == Status.REJECTED:
@@ -400,10 +485,12 @@ def import_export(channel: Channel, format_name: str, path, *, actor=None, batch
             f"{format_name} är en export från {importer_cls.platform}, men kanalen {channel.slug} är på {channel.platform}"
         )
     path = Path(path)
-    with open_export(path) as export:
+    spool_dir = Path(settings.DATA_DIR) / "tmp"
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    with open_export(path) as export, tempfile.TemporaryFile(dir=spool_dir, prefix="import-") as spool:
         importer = importer_cls(export, owner_name=channel.name)
-        importer.validate()
-        result = ingest_items(channel, importer.items(), source=Source.IMPORT, actor=actor, batch_size=batch_size)
+        importer.spool(spool, batch_size=batch_size)
+        result = ingest_items(channel, unspool(spool), source=Source.IMPORT, actor=actor, batch_size=batch_size)
         with transaction.atomic():
             log(
                 "items_imported",

@@ -43,18 +43,21 @@ _PARTY_ABBREV = re.compile(r"(?<![\w\-/])(S|M|SD|C|L|KD|V|MP|Fi|AfS)(?![\w\-/])"
 _QUOTES = re.compile(r"[\"“”„«»]([^\"“”„«»]{3,})[\"“”„«»]|'([^']{6,})'")
 _QUESTION_START = re.compile(r"^\s*(?:hur|när|var|vart|vad|vem|vems|vilken|vilket|vilka|varför|finns|kan|får|går|har|är|ska|skall|blir|behöver|gäller|stämmer|undrar|vet)\b", re.I)
 
+_DIGIT = re.compile(r"\d")
+_URL_GATE = re.compile(r"[a-z0-9]\.[a-z]{2,}|www|http")
 EMPTY: tuple = ()
 
 
 class Context:
     """One post while it is being triaged: the views, the hits, and cached lookups."""
 
-    __slots__ = ("text", "nz", "hits", "_names", "_sentences", "_phones", "_emails", "_urls", "_prices", "_codes", "_streets", "_pnr")
+    __slots__ = ("text", "nz", "hits", "has_digit", "_names", "_sentences", "_phones", "_emails", "_urls", "_prices", "_codes", "_streets", "_pnr")
 
     def __init__(self, text: str, nz: Normalized, hits: dict[str, list[Hit]]):
         self.text = text
         self.nz = nz
         self.hits = hits
+        self.has_digit = _DIGIT.search(text) is not None
         self._names = None
         self._sentences = None
         self._phones = None
@@ -79,7 +82,12 @@ class Context:
             return 0.0
         if len(hits) == 1:
             return hits[0][2]
-        return sum(h[2] for h in hits if not any(o is not h and o[0] <= h[0] and o[1] >= h[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in hits))
+        best: dict[tuple[int, int], float] = {}
+        for h in hits:
+            key = (h[0], h[1])
+            if h[2] > best.get(key, -1.0):
+                best[key] = h[2]
+        return sum(w for (a, b), w in best.items() if not any(o[0] <= a and o[1] >= b and (o[1] - o[0]) > (b - a) for o in best))
 
     def covered(self, hit: Hit, tag: str) -> bool:
         """Is ``hit`` inside a hit of ``tag`` that is longer than it (a figure of speech)?"""
@@ -131,7 +139,7 @@ class Context:
 
     def phones(self):
         if self._phones is None:
-            self._phones = ids.phone_spans(self.text) if any(c.isdigit() for c in self.text) else []
+            self._phones = ids.phone_spans(self.text) if self.has_digit else []
         return self._phones
 
     def emails(self):
@@ -141,7 +149,7 @@ class Context:
 
     def urls(self):
         if self._urls is None:
-            self._urls = ids.url_spans(self.nz.low)
+            self._urls = ids.url_spans(self.nz.low) if _URL_GATE.search(self.nz.low) else []
         return self._urls
 
     def prices(self):
@@ -151,17 +159,17 @@ class Context:
 
     def codes(self):
         if self._codes is None:
-            self._codes = ids.code_spans(self.text) if any(c.isdigit() for c in self.text) else []
+            self._codes = ids.code_spans(self.text) if self.has_digit else []
         return self._codes
 
     def streets(self):
         if self._streets is None:
-            self._streets = ids.street_address_spans(self.text) if any(c.isdigit() for c in self.text) else []
+            self._streets = ids.street_address_spans(self.text) if self.has_digit else []
         return self._streets
 
     def personnummer(self):
         if self._pnr is None:
-            self._pnr = ids.personnummer_spans(self.nz.low)
+            self._pnr = ids.personnummer_spans(self.nz.low) if self.has_digit else []
         return self._pnr
 
     def low_hit(self, start: int, end: int, weight: float = 1.0, term: str = "") -> Hit:
@@ -199,15 +207,15 @@ def detect_distress(c: Context) -> list[Reason]:
     hp = c.total("distress.hopeless", hopeless)
     damp = 0.5 if (joking or c.has("distress.mundane") or c.has("distress.figurative")) else 1.0
     explicit_part = best[0] if best is not None else 0.0
-    if m + (hp + explicit_part) * damp >= 1.0 and (m >= 0.5 or (hp + explicit_part) * damp >= 1.0):
-        lead = max(method or hopeless, key=lambda h: h[2]) if (method or hopeless) else best[1]
+    if (m + hp + explicit_part) * (damp if m < 1.0 else 1.0) >= 1.0:
+        lead = max(method + hopeless, key=lambda h: h[2]) if (method or hopeless) else best[1]
         rule = "distress.method" if m >= 0.5 else "distress.hopeless"
-        out.append(Reason("distress", rule, c.span(lead), _score(m + hp)))
+        out.append(Reason("distress", rule, c.span(lead), _score(m + hp + explicit_part - 0.5)))
         return out
     for h in c.get("distress.third_party"):
         if joking or c.covered(h, "distress.figurative"):
             continue
-        if h[2] >= 0.8 or c.has("pron.third") or c.has("family"):
+        if h[2] >= 0.8 or (h[2] >= 0.5 and (c.has("pron.third") or c.has("family"))):
             out.append(Reason("distress", "distress.third_party", c.span(h), 0.85))
             return out
     return out
@@ -215,6 +223,8 @@ def detect_distress(c: Context) -> list[Reason]:
 
 # -- threat (hot) -------------------------------------------------------------------
 _SELF_HARM_TAGS = ("distress.explicit", "distress.third_party")
+_EXPLOSIVES = frozenset(("bomb", "bomben", "bomber", "sprängladdning", "sprängmedel", "sprängämne", "dynamit", "handgranat", "handgranater", "brandbomb", "molotov"))
+_DIRECT_TARGETS = frozenset(("er", "er alla", "er allihop", "dig", "honom", "henne", "dem", "dom"))
 
 
 def _negated_between(c: Context, a: Hit, b: Hit) -> bool:
@@ -247,10 +257,13 @@ def detect_threat(c: Context) -> list[Reason]:
         if c.covered(h, "threat.figurative") or any(c.covered(h, t) or c.extended(h, t) for t in _SELF_HARM_TAGS):
             continue
         intents = [i for i in c.near(h, "threat.intent", 45, 12) if not _negated_between(c, i, h)]
+        intents += [i for i in c.near(h, "threat.intent", 0, 45) if i[3].startswith("om ") and i[0] >= h[1]]
         targets = _targets(c, h)
         weapons = [w for w in c.near(h, "threat.weapon", 60, 60) if not c.covered(w, "threat.figurative")]
-        if not intents and not c.has("laugh") and targets and h[3] in ("skjut", "spräng", "bränn", "häng"):
+        if not intents and not c.has("laugh") and targets and h[3] in ("skjut", "spräng", "bränn", "häng", "döda", "mörda"):
             intents = [h]  # an imperative: "skjut dem"
+        if not intents and h[2] >= 1.0 and any(t[0] >= h[1] and t[0] - h[1] <= 12 and t[3] in _DIRECT_TARGETS for t in c.get("threat.target")):
+            intents = [h]  # "dödar jag er", "skjuter dig"
         w = h[2] * (1.0 if intents else 0.5) * (1.0 if targets else 0.6) + (0.15 if weapons else 0.0)
         if c.has("laugh"):
             w *= 0.7
@@ -259,6 +272,11 @@ def detect_threat(c: Context) -> list[Reason]:
             best = (w, h, rule)
     for h in c.get("threat.weapon"):
         if c.covered(h, "threat.figurative"):
+            continue
+        if h[3] in _EXPLOSIVES and not c.is_question() and [t for t in c.near(h, "threat.target", 10, 60) if t[3] not in _DIRECT_TARGETS]:
+            w = 0.85
+            if best is None or w > best[0]:
+                best = (w, h, "threat.weapon_intent")
             continue
         intents = [i for i in c.near(h, "threat.intent", 45, 20) if not _negated_between(c, i, h)]
         targets = _targets(c, h)
@@ -408,7 +426,8 @@ def detect_crime(c: Context, threat: list[Reason]) -> list[Reason]:
         return [Reason("crime", "crime.offer", c.span(h), 0.92)]
     for h in c.get("crime.contraband"):
         sell = c.near(h, "crime.sell", 60, 60)
-        if sell and not c.is_question():
+        accused = c.near(h, "person.role", 80, 0) or [n for n in c.names() if h[0] - 80 < n[0] < h[0]]
+        if sell and not c.is_question() and not accused and h[2] >= 0.6:
             return [Reason("crime", "crime.contraband_sale", (min(c.span(h)[0], c.span(sell[0])[0]), max(c.span(h)[1], c.span(sell[0])[1])), 0.85)]
     if threat:
         for h in c.get("crime.incite"):
@@ -421,7 +440,10 @@ def detect_crime(c: Context, threat: list[Reason]) -> list[Reason]:
     for a in c.get("crime.act"):
         if c.covered(a, "threat.figurative") or c.covered(a, "case.fault"):
             continue
-        for i in c.near(a, "crime.incite", 50, 40):
+        if a[0] <= 2 and not c.is_question() and a[2] >= 0.6:
+            # An imperative that opens the post: "Kasta sten på ...", "Lura försäkringskassan ..."
+            best = (0.8, a, a) if best is None or best[0] < 0.8 else best
+        for i in c.near(a, "crime.incite", 50, 70):
             if _negated_between(c, i, a):
                 continue
             w = a[2] * i[2]
@@ -459,10 +481,10 @@ def detect_copyright(c: Context) -> list[Reason]:
 def detect_commercial(c: Context, others: set[str]) -> list[Reason]:
     strong = c.get("commercial.strong")
     weak = c.get("commercial.weak")
-    has_digit = any(ch.isdigit() for ch in c.text)
-    if not strong and not weak and "." not in c.text and not has_digit:
+    has_digit = c.has_digit
+    if not strong and not has_digit and not _URL_GATE.search(c.nz.low):
         return []
-    score = c.total("commercial.strong", strong) + 0.25 * min(4, len(weak))
+    score = c.total("commercial.strong", strong) + 0.25 * min(2, len(weak))
     lead: tuple[int, int] | None = c.span(max(strong, key=lambda h: h[2])) if strong else None
     spam_urls = [u for u in c.urls() if not u[2]]
     if spam_urls:
@@ -477,6 +499,8 @@ def detect_commercial(c: Context, others: set[str]) -> list[Reason]:
         if codes:
             score += 0.6
             lead = lead or codes[0]
+        if score >= 0.5 and any(kind == "personal" for _, _, kind in c.phones()):
+            score += 0.4
     if ("copyright" in others or "violence_porn" in others or "crime" in others) and (spam_urls or c.has("commercial.strong")):
         score += 0.5
     if c.is_question() and not spam_urls and score < 1.6:
@@ -540,7 +564,7 @@ def detect_personal_data(c: Context, commercial: bool) -> list[Reason]:
         rule = "personal_data.samordningsnummer" if coordination else "personal_data.personnummer"
         out.append(Reason("personal_data", rule, c.nz.low_span(s, e), 0.99))
         return out
-    if any(ch.isdigit() for ch in c.text) and not commercial:
+    if c.has_digit and not commercial:
         for s, e, kind in c.phones():
             if kind != "personal":
                 continue
@@ -581,36 +605,43 @@ def _sensitive_hits(c: Context) -> list[Hit]:
     return [h for tag in ("sensitive.health", "sensitive.social", "sensitive.case") for h in c.get(tag) if not c.covered(h, "threat.figurative")]
 
 
+_GENERIC_BEFORE = re.compile(r"(?:personer|de|den|dem|barn|elever|äldre|unga|familjer|man|alla|folk|människor|någon) (?:med|som har|som lider av|som)\s*$|(?:om man|för den som|stöd för|hjälp för|hjälp med|info om|information om|stöd vid)\s*$")
+
+
+def _own_markers(c: Context) -> list[Hit]:
+    """First-person words that are not part of "min granne", "min chef" and the like."""
+    third = c.get("third_party")
+    return [h for h in c.get("pron.first") if not any(t[0] <= h[0] and h[1] <= t[1] for t in third)]
+
+
 def detect_sensitive(c: Context) -> list[Reason]:
     """Confidential own-case details, and health or social details about someone else."""
     for h in c.get("sensitive.protected"):
         return [Reason("confidential", "confidential.protected_identity", c.span(h), 0.95)]
-    sens = _sensitive_hits(c)
+    sens = [h for h in _sensitive_hits(c) if not _GENERIC_BEFORE.search(c.nz.norm[max(0, h[0] - 28) : h[0]])]
     if not sens:
         return []
+    case_hits = c.get("sensitive.case")
     fam = c.get("family")
     if fam:
         near = [s for s in sens if any(f[1] > s[0] - 160 and f[0] < s[1] + 60 for f in fam)]
-        if c.total("x", near) >= 1.0:
+        praised = c.has("praise") and not any(s[2] >= 0.9 for s in near) and not c.has("case.complaint")
+        if c.total("x", near) >= 0.6 and not praised:
             lead = max(near, key=lambda x: x[2])
-            return [Reason("confidential", "confidential.own_case", c.span(lead), _score(c.total("x", near) - 1.0, 0.75))]
-    own = []
-    for s in sens:
-        if s[3].startswith(("mitt ", "min ", "vårt ", "vår ", "mina ")) or s[3] in ("pågående ärende", "handläggaren svarar inte", "fått avslag", "fick avslag"):
-            own.append(s)
-            continue
-        before = c.nz.norm[max(0, s[0] - 30) : s[0]]
-        if re.search(r"\b(?:jag|vi)\b(?! undrar)[^.]{0,22}$", before) and not re.search(r"(?:personer|de|den|dem|barn|elever|man|alla|folk) (?:med|som)\b", before):
-            own.append(s)
-    if own and (c.total("x", own) >= 0.9 or any(s in c.get("sensitive.case") for s in own)):
-        # An own matter with a fact in it; a plain "hur ansöker man" stays a question.
-        if not (c.is_question() and c.total("x", own) < 1.0 and not any(s in c.get("sensitive.case") for s in own)):
-            lead = max(own, key=lambda x: x[2])
-            return [Reason("confidential", "confidential.own_case", c.span(lead), _score(c.total("x", own) - 0.9, 0.7))]
-    health = [s for s in sens if s[2] >= 0.9 and s not in c.get("sensitive.case")]
+            return [Reason("confidential", "confidential.own_case", c.span(lead), _score(c.total("x", near) - 0.6, 0.75))]
+    own_words = _own_markers(c)
+    if own_words:
+        own = [s for s in sens if any(o[1] > s[0] - 90 and o[0] < s[1] + 40 for o in own_words)]
+        weight = c.total("x", own)
+        has_case = any(s in case_hits for s in own)
+        if own and (weight >= 1.0 or has_case):
+            if not (c.is_question() and weight < 1.5 and not has_case and not c.has("case.intent")):
+                lead = max(own, key=lambda x: x[2])
+                return [Reason("confidential", "confidential.own_case", c.span(lead), _score(weight - 1.0, 0.7))]
+    health = [s for s in sens if s[2] >= 0.9 and s not in case_hits]
     for s in health:
         who = c.near(s, "third_party", 90, 30) or c.near(s, "person.role", 90, 20) or [n for n in c.names() if n[1] > s[0] - 90 and n[0] < s[1] + 30]
-        if who and not c.near(s, "pron.first", 20, 0):
+        if who and not any(o[1] > s[0] - 20 and o[0] < s[0] for o in own_words):
             span = (min(c.span(s)[0], c.span(who[0])[0]), max(c.span(s)[1], c.span(who[0])[1]))
             return [Reason("personal_data", "personal_data.sensitive_third_party", span, 0.85)]
     return []
@@ -680,6 +711,30 @@ def context_for(text: str, lexicon: Lexicon) -> Context:
     return Context(text, nz, hits)
 
 
+def _resolve(c: Context, reasons: list[Reason]) -> list[Reason]:
+    """Where two detectors read the same words two ways, keep the likelier reading."""
+    cats = {r.category for r in reasons}
+    if "defamation" in cats and any(r.rule == "personal_data.sensitive_third_party" for r in reasons):
+        # "Läraren X är alkoholist" attacks someone in their role; "Grannen X är
+        # alkoholist" spreads a private person's health.
+        drop = "personal_data" if c.has("person.role") else "defamation"
+        reasons = [r for r in reasons if r.category != drop]
+    if "distress" in cats and "threat" in cats:
+        # "Jag har en kniv och ska skära mig": the danger is to the poster, not to others.
+        others = [t for t in c.get("threat.target") if t[3] not in ("ni", "er", "dig")] or c.get("person.role") or c.get("hate.group")
+        if not others:
+            reasons = [r for r in reasons if r.category != "threat"]
+    if "threat" in cats or "distress" in cats:
+        reasons = [r for r in reasons if r.rule != "confidential.own_case"]
+    if "violence_porn" in cats and "profanity" in cats:
+        porn_words = {h[3] for h in c.get("porn.explicit")}
+        prof = [r for r in reasons if r.category == "profanity"]
+        swears = [h for tag in ("profanity.swear", "profanity.obscene") for h in c.get(tag) if h[3] not in porn_words and h[2] >= 0.5]
+        if prof and not swears:
+            reasons = [r for r in reasons if r.category != "profanity"]
+    return reasons
+
+
 def detect(text: str, lexicon: Lexicon) -> tuple[list[Reason], Context]:
     c = context_for(text, lexicon)
     reasons: list[Reason] = []
@@ -694,6 +749,7 @@ def detect(text: str, lexicon: Lexicon) -> tuple[list[Reason], Context]:
     reasons += detect_party(c)
     reasons += detect_profanity(c)
     reasons += detect_sensitive(c)
+    reasons = _resolve(c, reasons)
     cats = {r.category for r in reasons}
     commercial = detect_commercial(c, cats)
     reasons += commercial

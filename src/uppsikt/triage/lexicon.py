@@ -95,6 +95,10 @@ def _masked_variants(body: str) -> list[str]:
             for end in range(start + 1, n):
                 masked = word[:start] + "*" * (end - start) + word[end:]
                 out.append(" ".join(words[:wi] + [masked] + words[wi + 1 :]))
+        if n <= 5 and len(words) == 1:
+            # "f-n", "f.n": the mask becomes a space in the lexicon view.
+            for i in range(1, n - 1):
+                out.append(word[:i] + " " + word[i + 1 :])
     return out
 
 
@@ -111,11 +115,13 @@ def term_keys(raw: str, masked: bool = False) -> list[str]:
     for variant in _diacritic_variants(body):
         if " " in variant or variant not in _FOLD_STOP:
             bodies.add(variant)
-    for b in list(bodies):
-        single = _single_letters(b)
-        if single != b and (" " in single or single not in _FOLD_STOP):
-            bodies.add(single)
     if masked:
+        # Only for swearing: the text's "fittttta" becomes "fita", so "fitta" needs that form
+        # too. Elsewhere the single-letter form hits other words ("grattis" -> "gratis").
+        for b in list(bodies):
+            single = _single_letters(b)
+            if single != b and (" " in single or single not in _FOLD_STOP):
+                bodies.add(single)
         for b in list(bodies):
             bodies.update(_masked_variants(b))
     left = "" if open_start else " "
@@ -148,11 +154,12 @@ class Lexicon:
         self.size = len(table) + len(emoji)
         self._automaton = automaton
         self._emoji = emoji
+        self._emoji_gate = re.compile("[" + "".join(sorted({e[0] for e in emoji})) + "]") if emoji else None
         self._emoji_re = re.compile("|".join(re.escape(e) for e in sorted(emoji, key=len, reverse=True))) if emoji else None
 
     def scan_emoji(self, low: str) -> list[tuple[int, int, str, float, str]]:
         """Emoji hits in ``low``: (start, end, tag, weight, term)."""
-        if self._emoji_re is None:
+        if self._emoji_re is None or not self._emoji_gate.search(low):
             return []
         out = []
         for m in self._emoji_re.finditer(low):

@@ -13,9 +13,11 @@ from django.contrib.auth import authenticate, login, signals
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import devices_for_user, login as otp_login, match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from uppsikt.accounts.services import confirm_totp_device
 from uppsikt.audit.events import log
 
 
@@ -29,6 +31,14 @@ class LoginForm(forms.Form):
         help_text="Sex siffror från din autentiseringsapp, eller en reservkod. Lämna tomt första gången, då du får koppla en app.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+def _safe_next(request) -> str:
+    """Where to go after log-in: the ``next`` page if it is on this site, else the dashboard."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("web:dashboard")
 
 
 def _has_device(user) -> bool:
@@ -63,13 +73,13 @@ def login_view(request):
                     login(request, user)
                     otp_login(request, device)
                     log("login_succeeded", actor=user)
-                    return redirect(request.GET.get("next") or "web:dashboard")
+                    return redirect(_safe_next(request))
             else:
                 login(request, user)
                 log("login_succeeded", actor=user)
                 if settings.REQUIRE_2FA:
                     return redirect("web:otp_setup")
-                return redirect(request.GET.get("next") or "web:dashboard")
+                return redirect(_safe_next(request))
     status = 200 if error is None else 400
     return render(request, "web/login.html", {"form": form, "error": error}, status=status)
 
@@ -82,17 +92,12 @@ def otp_setup(request):
     if _has_device(request.user):
         messages.info(request, "Du har redan tvåstegsverifiering. Logga in med engångskoden.")
         return redirect("web:login")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Autentiseringsapp", confirmed=False)
+    device = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False, defaults={"name": "Autentiseringsapp"})[0]
     error = None
     if request.method == "POST":
         token = request.POST.get("otp_token", "").strip().replace(" ", "")
-        if token and device.verify_token(token):
-            device.confirmed = True
-            device.save()
+        if confirm_totp_device(device, token):
             otp_login(request, device)
-            log("otp_device_confirmed", actor=request.user)
             messages.success(request, "Tvåstegsverifiering är aktiverad.")
             return redirect("web:dashboard")
         error = "Koden stämde inte. Kontrollera att klockan i telefonen går rätt och försök igen."

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from conftest import login_verified
 
 from uppsikt.accounts import services
 from uppsikt.accounts.models import Absence, Training, Unit
@@ -56,14 +57,7 @@ def test_roles_are_scoped_to_unit_and_inherited(people):
 
 
 def _verify(client):
-    """Mark the session as verified with a second factor, as the log-in page does."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    user = client.session and client.session.get("_auth_user_id")
+    """Mark the logged-in session as verified with a second factor, as the log-in page does."""
     from uppsikt.accounts.models import User
 
-    u = User.objects.get(pk=user)
-    device = StaticDevice.objects.get_or_create(user=u, name="test", confirmed=True)[0]
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
+    login_verified(client, User.objects.get(pk=client.session["_auth_user_id"]))

@@ -1,4 +1,5 @@
 import pytest
+from conftest import login_verified
 
 from uppsikt.accounts import services as accounts
 from uppsikt.channels import services
@@ -13,6 +14,8 @@ def test_GOV_1_api_lists_register_for_staff_only(roles, client):
     assert client.get("/api/v1/channels/").status_code == 403
     user = accounts.create_user("anna", password="ett-långt-lösenord-1")
     client.force_login(user)
+    assert client.get("/api/v1/channels/").status_code == 403  # password alone is not enough
+    login_verified(client, user)
     data = client.get("/api/v1/channels/").json()
     assert [row["slug"] for row in data] == [c.slug] and data[0]["status"] == "proposed"
 

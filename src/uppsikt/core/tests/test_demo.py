@@ -18,3 +18,16 @@ def test_demo_builds_a_living_municipality_for_every_preset(preset):
     assert any(staffing_report(c).warnings for c in Channel.objects.filter(status=Status.ACTIVE))  # GOV-4 warning shown
     again = build_demo(preset)
     assert "redan" in again and Channel.objects.filter(name="Exempelby kommun").count() == 1
+
+
+def test_setup_is_idempotent(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"UPPSIKT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "uppsikt", "setup"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    assert (tmp_path / "data" / "uppsikt.sqlite3").exists()
+    listing = subprocess.run([sys.executable, "-m", "uppsikt", "channel", "list"], env=env, capture_output=True, text=True)
+    assert listing.returncode == 0 and listing.stdout == ""

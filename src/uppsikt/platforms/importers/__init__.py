@@ -10,9 +10,9 @@ import importlib
 
 from uppsikt.platforms.base import ImportFormatError
 
-from .base import ExportSource, Importer, fix_mojibake, open_export
+from .base import ExportSource, Importer, fix_mojibake, open_export, unspool
 
-__all__ = ["ExportSource", "Importer", "fix_mojibake", "formats", "get_importer", "open_export", "register"]
+__all__ = ["ExportSource", "Importer", "fix_mojibake", "formats", "get_importer", "open_export", "register", "unspool"]
 
 _REGISTRY: dict[str, type[Importer]] = {}
 _MODULES = ("facebook", "instagram", "x", "mastodon")

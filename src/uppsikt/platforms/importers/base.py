@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import pickle
 import re
 import stat
 import tarfile
@@ -433,6 +434,36 @@ class Importer(ABC):
         for _item in self.items():
             count += 1
         return count
+
+    def spool(self, fh: BinaryIO, batch_size: int = 1000) -> int:
+        """Read the whole export once into ``fh`` (a private temporary file), checking everything.
+
+        Raises ``ImportFormatError`` on the first fault, before the caller stores anything;
+        ``unspool`` then gives the items back without parsing the export a second time.
+        """
+        count = 0
+        batch: list[FetchedItem] = []
+        for item in self.items():
+            batch.append(item)
+            count += 1
+            if len(batch) >= batch_size:
+                pickle.dump(batch, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = []
+        if batch:
+            pickle.dump(batch, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.flush()
+        return count
+
+
+def unspool(fh: BinaryIO) -> Iterator[FetchedItem]:
+    """The items ``Importer.spool`` wrote to ``fh`` (our own temporary file, never outside input)."""
+    fh.seek(0)
+    while True:
+        try:
+            batch = pickle.load(fh)
+        except EOFError:
+            return
+        yield from batch
 
 
 class RecordCounter:

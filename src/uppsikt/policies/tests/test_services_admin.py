@@ -64,10 +64,9 @@ def test_update_policy_refuses_bad_data_and_changes_nothing():
 # --- admin -----------------------------------------------------------------------------
 
 @pytest.fixture
-def admin_client(client, django_user_model):
+def admin_client(client, django_user_model, verified_login):
     user = django_user_model.objects.create_superuser("systemforvaltare", "sf@example.se", "ett-långt-lösenord-1")
-    client.force_login(user)
-    return client
+    return verified_login(client, user)
 
 
 ADD_URL = "/admin/policies/municipalpolicy/add/"

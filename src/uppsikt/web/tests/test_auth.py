@@ -75,3 +75,22 @@ def test_public_pages_need_no_login(client, roles):
     assert client.get("/kanaler").status_code == 200
     assert client.get("/kanaler.json").status_code == 200
     assert client.get("/").status_code == 302
+
+
+def test_next_parameter_cannot_redirect_off_site(client, user):
+    response = client.post("/logga-in/?next=https://evil.example/", {"username": "anna", "password": PASSWORD})
+    assert response.status_code == 302 and "evil.example" not in response.url
+    client.logout()
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    response = client.post("/logga-in/?next=//evil.example/x", {"username": "anna", "password": PASSWORD, "otp_token": _code(device)})
+    assert response.status_code == 302 and "evil.example" not in response.url
+    device.throttle_reset()
+
+
+def test_admin_needs_the_second_factor(client, roles):
+    admin = accounts.create_user("admin", password=PASSWORD, is_superuser=True)
+    TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    client.force_login(admin)  # password only
+    response = client.get("/admin/accounts/user/", follow=True)
+    assert response.request["PATH_INFO"] == "/logga-in/"
+    assert "Logga in" in response.content.decode()

@@ -1,0 +1,131 @@
+"""``uppsikt triage`` (contracts/triage.md) and ``uppsikt triage train``.
+
+``uppsikt triage [--policy PRESET] < items.jsonl > decisions.jsonl`` reads stdin as
+bytes, one JSON object a line, and writes one decision a line in the same order. A line
+that is not a JSON object with a string ``text`` (invalid UTF-8 included) gives
+``{"line": N, "error": "..."}`` in its place; the rest is still processed and the
+command exits 2. It needs neither Django nor a database.
+
+``uppsikt triage train LABELLED.jsonl [--policy P] [--out PATH]`` fits the
+municipality's model from labelled lines ``{"text": ..., "labels": [...]}``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from uppsikt.cli import CommandError
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "triage",
+        help="bedöm inlägg (JSONL på stdin) eller träna kommunens modell (triage train FIL)",
+        description="Bedöm inlägg enligt policyns åtgärdstabell. Läser JSONL på standard in och skriver ett beslut per rad.",
+    )
+    p.add_argument("subaction", nargs="?", choices=["train"], help="train: träna en modell från märkta exempel")
+    p.add_argument("labelled", nargs="?", help="märkta exempel (JSONL) för train")
+    p.add_argument("--policy", default=None, help="förval (preset) att bedöma efter; standard: nationell")
+    p.add_argument("--out", default=None, help="för train: var modellen sparas (standard: $UPPSIKT_DATA_DIR/triage/<policy>.joblib)")
+    p.add_argument("--explain", action="store_true", help="lägg till förklaringar och hjälp i varje beslut")
+    p.set_defaults(handler=cmd_triage)
+
+
+def _policy_name(args) -> str:
+    from uppsikt.policies import loader
+
+    return args.policy or loader.DEFAULT_PRESET
+
+
+def cmd_triage(args) -> int:
+    if args.subaction == "train":
+        return cmd_train(args)
+    if args.labelled:
+        raise CommandError("okänt argument: " + args.labelled + " (menade du 'uppsikt triage train FIL'?)")
+    from uppsikt.policies.schema import PolicyError
+
+    from .engine import get_engine
+
+    name = _policy_name(args)
+    try:
+        engine = get_engine(name)
+    except PolicyError as exc:
+        raise CommandError(str(exc).splitlines()[0]) from None
+    return run_stream(engine, sys.stdin.buffer, sys.stdout, extended=args.explain)
+
+
+def _error_line(number: int, message: str) -> str:
+    return json.dumps({"line": number, "error": message}, ensure_ascii=False)
+
+
+def parse_item(raw: bytes) -> tuple[dict | None, str | None]:
+    """One input line as an item, or the reason it is not one (in Swedish)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"ogiltig UTF-8 (byte {exc.start})"
+    line = line.strip()
+    if line.startswith("\ufeff"):
+        line = line[1:]
+    if not line:
+        return None, "tom rad"
+    try:
+        item = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return None, f"ogiltig JSON: {getattr(exc, 'msg', 'för djup nästling')}"
+    if not isinstance(item, dict):
+        return None, "raden är inte ett JSON-objekt"
+    text = item.get("text")
+    if not isinstance(text, str):
+        return None, "fältet 'text' saknas eller är inte en sträng"
+    return item, None
+
+
+def run_stream(engine, stream, out, *, extended: bool = False) -> int:
+    """Triage each line of ``stream`` (bytes) to ``out`` (text); 2 if any line failed."""
+    failed = False
+    write = out.write
+    dumps = json.dumps
+    classify = engine.classify
+    for number, raw in enumerate(stream, start=1):
+        if raw.endswith(b"\n"):
+            raw = raw[:-1]
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        item, error = parse_item(raw)
+        if error is not None:
+            failed = True
+            write(_error_line(number, error) + "\n")
+            continue
+        platform = item.get("platform") if isinstance(item.get("platform"), str) else None
+        decision = classify(item["text"], platform=platform)
+        write(dumps(decision.to_json(item.get("id"), extended=extended), ensure_ascii=False) + "\n")
+    out.flush()
+    return 2 if failed else 0
+
+
+def cmd_train(args) -> int:
+    if not args.labelled:
+        raise CommandError("ange filen med märkta exempel: uppsikt triage train FIL.jsonl")
+    from pathlib import Path
+
+    from .engine import model_path
+    from .learning import TrainingError, read_training_file, save_model, train_model
+
+    name = _policy_name(args)
+    try:
+        from uppsikt.policies import loader
+
+        loader.load_preset(name)
+    except Exception as exc:  # noqa: BLE001 -- PolicyError and friends, shown as one line
+        raise CommandError(str(exc).splitlines()[0]) from None
+    try:
+        texts, labels = read_training_file(Path(args.labelled))
+        model = train_model(texts, labels, policy=name)
+    except TrainingError as exc:
+        raise CommandError(str(exc)) from None
+    out = Path(args.out) if args.out else model_path(name)
+    save_model(model, out)
+    print(json.dumps({"policy": name, "examples": len(texts), "categories": model.categories, "model": str(out)}, ensure_ascii=False))
+    return 0

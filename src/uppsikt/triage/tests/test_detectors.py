@@ -1,0 +1,160 @@
+"""One test per detector: Swedish positives and the tricky negatives next to them."""
+
+import pytest
+
+
+def cats(classify, text):
+    return set(classify(text).categories)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag orkar inte mer, i natt tar jag livet av mig",
+        "har redan svalt en hel burk sömntabletter, ingen idé att ringa någon",
+        "Vill inte vakna imorgon. Allt är meningslöst.",
+        "Min dotter skrev att hon vill ta livet av sig, hon svarar inte i telefon",
+        "sitter på bron och funderar på att hoppa",
+    ],
+)
+def test_MOD_6_distress_positives(classify, text):
+    assert "distress" in cats(classify, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Haha jag dog lite när jag såg bilden på älgen i rondellen",
+        "Den här kön till vårdcentralen tar livet av mig haha",
+        "Jag dör av skratt när jag ser bilderna från skolavslutningen",
+        "Det här vägbygget kommer att ta död på mina sista nerver 😅",
+        "Jag orkar inte mer med era vägarbeten, laga vägen nu!",
+        "Självmord bland unga är ett stort problem, vad gör kommunen?",
+    ],
+)
+def test_MOD_6_distress_figures_of_speech_are_not_distress(classify, text):
+    assert "distress" not in cats(classify, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag kommer att skjuta er alla på nästa fullmäktigemöte",
+        "Handläggaren Petra ska få betala för det här, jag vet vilken skola hennes barn går på",
+        "Om ni tar mina barn igen så dödar jag er allihop",
+        "Jag kommer till fullmäktige på torsdag med kniven och då jävlar",
+        "Har placerat en bomb i stadshuset som går av klockan 15",
+    ],
+)
+def test_MOD_6_threat_positives(classify, text):
+    decision = classify(text)
+    assert "threat" in decision.categories and decision.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Det här bygget är en bomb under kommunens ekonomi",
+        "Vilken skjuts det blev på fiberutbyggnaden i år, bra jobbat",
+        "Ni skjuter upp beslutet om skolan för tredje gången nu",
+        "Sprängningarna vid nya bostadsområdet skakar hela huset",
+        "Se när polisen skjuter en man i huvudet, full video utan blurr",
+        "Skattebetalarna får betala för ert slöseri",
+    ],
+)
+def test_MOD_6_threat_hyperbole_and_other_uses_are_not_threats(classify, text):
+    assert "threat" not in cats(classify, text)
+
+
+def test_MOD_1_hate_positives_and_quoting_or_condemning_is_not_hate(classify):
+    assert "hate" in cats(classify, "Afghanerna är som råttor, de förökar sig och förstör allt")
+    assert "hate" in cats(classify, "Invandrare är en cancer i samhället")
+    assert "hate" in cats(classify, "Kvinnor hör hemma i köket, inte i kommunstyrelsen")
+    assert "hate" not in cats(classify, "Att kalla invandrare för råttor är rasism och ska anmälas")
+    assert "hate" not in cats(classify, "Någon skrev ”alla muslimer är terrorister” här igår. Sådant hör inte hemma här.")
+    assert "hate" not in cats(classify, "Invandrare och flyktingar är välkomna här")
+
+
+def test_MOD_1_defamation_needs_an_identifiable_person(classify):
+    assert "defamation" in cats(classify, "Skolchefen Anders Wik har stulit pengar från elevkassan, han är en tjuv")
+    assert "defamation" in cats(classify, "rektorn på Västerskolan är en pedofil")
+    # Criticism of a body or of decisions is not defamation (MOD-7).
+    assert "defamation" not in cats(classify, "Kommunstyrelsen är inkompetent och borde avgå")
+    assert "defamation" not in cats(classify, "Rektorn fattade ett korkat beslut om schemat")
+
+
+def test_MOD_1_violence_and_pornography(classify):
+    assert "violence_porn" in cats(classify, "Se när polisen skjuter en man i huvudet, full video utan blurr")
+    assert "violence_porn" in cats(classify, "Nakna tjejer från Nyköping väntar på dig, klicka här")
+    assert "violence_porn" not in cats(classify, "Skolan borde prata mer om psykisk ohälsa bland unga")
+
+
+def test_MOD_1_crime_incitement_and_offers(classify):
+    assert "crime" in cats(classify, "Kom igen, vi välter alla soptunnor i centrum ikväll")
+    assert "crime" in cats(classify, "Köp körkort utan prov, 100% äkta, skriv privat")
+    # Reporting vandalism is a case matter, not incitement.
+    decision = classify("Någon har vält soptunnorna på Lärkstigen igen, kan ni komma och städa?")
+    assert "crime" not in decision.categories
+
+
+def test_MOD_1_copyright(classify):
+    assert "copyright" in cats(classify, "Hela Netflix-serien finns gratis här: streamfree.ws")
+    assert "copyright" in cats(classify, "Kopierade in hela läroboken i biologi här som pdf så ni slipper köpa den")
+    assert "copyright" not in cats(classify, "Kan man låna e-böcker gratis via biblioteket?")
+
+
+def test_MOD_1_commercial(classify):
+    assert "commercial" in cats(classify, "Rabattkod KOMMUN20 ger 20% på alla våra elcyklar, besök vår butik")
+    assert "commercial" in cats(classify, "Vill du gå ner 10 kg på en vecka? Beställ våra piller nu!")
+    assert "commercial" not in cats(classify, "Hur mycket kostar det att hyra en kolonilott?")
+    assert "commercial" not in cats(classify, "Tack till ICA för fikat på nationaldagen!")
+
+
+def test_MOD_1_party_political_campaigning_but_not_neutral_mentions(classify):
+    assert "party_political" in cats(classify, "Rösta på Socialdemokraterna, för ett starkare Mora!")
+    assert "party_political" in cats(classify, "Sverigedemokraterna är enda partiet som vågar, rösta SD den 13 september")
+    assert "party_political" not in cats(classify, "Hur röstade Centerpartiet i frågan om skolnedläggningen?")
+    assert "party_political" not in cats(classify, "Bra debatt igår i fullmäktige mellan M och S om skolan")
+    assert "party_political" not in cats(classify, "Kommer inte rösta på någon av de styrande partierna efter det här")
+
+
+def test_MOD_1_profanity_including_masked_forms(classify):
+    for text in ("Vad fan sysslar ni med, era jävla pajasar", "f*n ta er", "J Ä V L A kommun", "h0ra", "jääääävla skit"):
+        assert "profanity" in cats(classify, text), text
+    assert "profanity" not in cats(classify, "Jag är ett stort fan av biblioteket")
+    assert "profanity" not in cats(classify, "Jag fann inte blanketten, var finns den?")
+    assert "profanity" not in cats(classify, "Jag vill höra vad ni tycker")
+
+
+def test_DATA_4_personnummer_with_valid_checksum(classify):
+    decision = classify("Han som körde på min katt heter Mikael Strand, personnummer 910707-4560")
+    reason = next(r for r in decision.reasons if r.category == "personal_data")
+    assert reason.rule == "personal_data.personnummer"
+    assert decision.text[slice(*reason.span)].strip() == "910707-4560"
+
+
+def test_DATA_4_samordningsnummer_is_recognised(classify):
+    decision = classify("Hans samordningsnummer är 701063-2391 om någon behöver det")
+    assert any(r.rule == "personal_data.samordningsnummer" for r in decision.reasons)
+
+
+def test_DATA_4_numbers_that_fail_the_checksum_are_not_personnummer(classify):
+    for text in ("Mitt ordernummer är 850312-4726, när kommer paketet?", "Ärendet har nummer 910707-4561 i diariet"):
+        assert "personal_data" not in classify(text).categories, text
+
+
+def test_DATA_4_someone_elses_phone_address_and_health(classify):
+    assert "personal_data" in cats(classify, "Här är numret till hon som sålde en trasig cykel till mig: 073-456 78 90")
+    assert "personal_data" in cats(classify, "Han som repade min bil bor på Björkvägen 14, Jonas Lindgren heter han")
+    assert "personal_data" in cats(classify, "Min granne Anna Berg har schizofreni och borde inte få ha barn")
+    # A fault report with a street address is not personal data.
+    assert "personal_data" not in cats(classify, "Vattenläcka på Kyrkogatan 8, det forsar vatten ut på gatan!")
+    assert "personal_data" not in cats(classify, "Ring mig på 070-123 45 67 om ni har frågor om min ansökan")
+
+
+def test_MOD_5_confidential_own_case_details(classify):
+    assert "confidential" in cats(classify, "Min dotter har diabetes och ADHD och skolan ger henne inte hennes insulin")
+    assert "confidential" in cats(classify, "Jag har ett pågående ärende om ekonomiskt bistånd och min handläggare svarar inte")
+    assert "confidential" in cats(classify, "Jag har skyddad identitet och nu har ni skickat brev till min gamla adress")
+    assert "confidential" not in cats(classify, "Vad gäller för försörjningsstöd om man är student?")
+    assert "confidential" not in cats(classify, "Finns det stöd för föräldrar till barn med adhd i kommunen?")
