@@ -43,9 +43,16 @@ def ensure_migrated() -> None:
     ensure_roles()
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, like every other failure (contracts/cli.md)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (se {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="uppsikt", description="Uppsikt – kommunens sociala medier enligt riktlinjen.")
-    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    parser = OneLineParser(prog="uppsikt", description="Uppsikt – kommunens sociala medier enligt riktlinjen.")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=OneLineParser)
     sub.required = True
     for app in APPS_WITH_COMMANDS:
         try:
@@ -69,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("uppsikt: avbrutet", file=sys.stderr)
         return 130
+    except Exception as exc:  # anything unforeseen: still one line, the traceback only on request
+        if os.environ.get("UPPSIKT_DEBUG"):
+            raise
+        print(f"uppsikt: oväntat fel: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        return 1
     return int(status or 0)
 
 

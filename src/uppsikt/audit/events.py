@@ -106,6 +106,9 @@ def verify_chain() -> list[str]:
         if event.compute_hash() != event.hash:
             problems.append(f"händelse {event.pk}: innehållet stämmer inte med sin kontrollsumma")
         prev = event.hash
+    head = ChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first()
+    if head is not None and head != prev:
+        problems.append("kedjans slut stämmer inte: händelser har tagits bort i slutet av loggen")
     return problems
 
 

@@ -31,6 +31,17 @@ def register(sub) -> None:
 
 
 def cmd_create(args) -> int:
+    from uppsikt.policies.loader import DEFAULT_PRESET, preset_names
+    from uppsikt.policies.vocabulary import PLATFORMS
+
+    # What can be checked without the database is checked first, so a mistake leaves nothing behind.
+    if args.platform not in PLATFORMS:
+        raise CommandError(f"Okänd plattform ”{args.platform}”. Välj en av: {', '.join(PLATFORMS)}.")
+    if not args.name.strip():
+        raise CommandError("Kanalen måste ha ett namn.")
+    policy = args.policy or DEFAULT_PRESET
+    if policy not in preset_names() and not _database_exists():
+        raise CommandError(f"okänd policy '{policy}'; finns: {', '.join(preset_names())}")
     setup_django()
     ensure_migrated()
     from django.core.exceptions import ValidationError
@@ -39,7 +50,6 @@ def cmd_create(args) -> int:
     from uppsikt.accounts.models import Unit
     from uppsikt.channels.lifecycle import TransitionError
     from uppsikt.channels.services import propose_channel
-    from uppsikt.policies.loader import DEFAULT_PRESET
 
     unit = None
     if args.unit:
@@ -52,11 +62,19 @@ def cmd_create(args) -> int:
         except ValidationError:
             raise CommandError(f"ogiltig adress: {args.url}") from None
     try:
-        channel = propose_channel(name=args.name, platform=args.platform, policy_name=args.policy or DEFAULT_PRESET, unit=unit, actor=None, url=args.url, handle=args.handle)
+        channel = propose_channel(name=args.name, platform=args.platform, policy_name=policy, unit=unit, actor=None, url=args.url, handle=args.handle)
     except TransitionError as exc:
         raise CommandError(str(exc)) from None
     print(channel.slug)
     return 0
+
+
+def _database_exists() -> bool:
+    import os
+
+    from uppsikt.conf.config import data_dir
+
+    return bool(os.environ.get("DATABASE_URL")) or (data_dir() / "uppsikt.sqlite3").exists()
 
 
 def cmd_list(args) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.db import connections, router, transaction
-from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models import Max
 from django.utils import timezone
 
 from uppsikt.audit.events import log
@@ -173,14 +173,28 @@ def _existing_pks(channel: Channel, platform_ids: Iterable[str]) -> dict[str, in
 
 
 def _adopt_orphans(channel: Channel, arrived: list[str]) -> None:
-    """Point replies that arrived before their parent at the parent, now that it is stored."""
-    parent_pk = Item.objects.filter(channel=channel, platform_id=OuterRef("parent_platform_id")).order_by().values("pk")[:1]
-    for chunk in _chunks(arrived):
-        (
-            Item.objects.filter(channel=channel, parent__isnull=True, parent_platform_id__isnull=False, parent_platform_id__in=chunk)
-            .exclude(platform_id=F("parent_platform_id"))
-            .update(parent=Subquery(parent_pk))
-        )
+    """Point replies that arrived before their parent at the parent, now that it is stored.
+
+    Only the ``parent`` pointer moves (a derived link; ``parent_platform_id`` is the
+    record). The partial index ``item_orphans`` holds just the replies still waiting,
+    so the common case, no orphans at all, costs one index probe.
+    """
+    connection = connections[router.db_for_write(Item)]
+    quote = connection.ops.quote_name
+    table = quote(Item._meta.db_table)
+    waiting = f"{quote('channel_id')} = %s AND {quote('parent_id')} IS NULL AND {quote('parent_platform_id')} IS NOT NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE {waiting} LIMIT 1", [channel.pk])
+        if cursor.fetchone() is None:
+            return
+        for chunk in _chunks(arrived):
+            cursor.execute(
+                f"UPDATE {table} SET {quote('parent_id')} = (SELECT p.id FROM {table} p WHERE p.{quote('channel_id')} = %s"
+                f" AND p.{quote('platform_id')} = {table}.{quote('parent_platform_id')})"
+                f" WHERE {waiting} AND {quote('parent_platform_id')} IN ({', '.join(['%s'] * len(chunk))})"
+                f" AND {quote('platform_id')} <> {quote('parent_platform_id')}",
+                [channel.pk, channel.pk, *chunk],
+            )
 
 
 def _batched(items: Iterable[FetchedItem], size: int) -> Iterator[list[FetchedItem]]:

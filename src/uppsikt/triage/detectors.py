@@ -187,7 +187,10 @@ def _score(x: float, base: float = 0.55) -> float:
 
 # -- distress (nöddrop) -------------------------------------------------------------
 def detect_distress(c: Context) -> list[Reason]:
-    if not (c.has("distress.explicit") or c.has("distress.method") or c.has("distress.hopeless") or c.has("distress.third_party")):
+    if not (
+        c.has("distress.explicit") or c.has("distress.method") or c.has("distress.hopeless") or c.has("distress.third_party")
+        or c.has("distress.c_death") or c.has("distress.c_life") or c.has("distress.c_method")
+    ):
         return []
     out = []
     joking = c.has("laugh")
@@ -212,6 +215,10 @@ def detect_distress(c: Context) -> list[Reason]:
         rule = "distress.method" if m >= 0.5 else "distress.hopeless"
         out.append(Reason("distress", rule, c.span(lead), _score(m + hp + explicit_part - 0.5)))
         return out
+    concept = _distress_concepts(c)
+    if concept is not None:
+        out.append(concept)
+        return out
     for h in c.get("distress.third_party"):
         if joking or c.covered(h, "distress.figurative"):
             continue
@@ -219,6 +226,41 @@ def detect_distress(c: Context) -> list[Reason]:
             out.append(Reason("distress", "distress.third_party", c.span(h), 0.85))
             return out
     return out
+
+
+_CONCEPTS = ("distress.c_life", "distress.c_death", "distress.c_final", "distress.c_hopeless", "distress.c_method")
+
+
+def _distress_concepts(c: Context) -> Reason | None:
+    """Several families of signs together: life or death, finality, hopelessness, a means.
+
+    Each family counts once (its term weights summed, at most 1.0). The poster must be
+    the subject (first person), or a person close to them ("min son", "min kompis").
+    """
+    if not (c.has("distress.c_death") or c.has("distress.c_life") or c.has("distress.c_method")):
+        return None
+    if c.has("laugh") or c.has("distress.figurative"):
+        return None
+    total = 0.0
+    families = 0
+    lead = None
+    for tag in _CONCEPTS:
+        hits = [h for h in c.get(tag) if not c.covered(h, "threat.figurative") and not c.covered(h, "distress.mundane")]
+        if not hits:
+            continue
+        score = min(1.0, c.total(tag, hits))
+        total += score
+        families += 1
+        top = max(hits, key=lambda h: h[2])
+        if lead is None or top[2] > lead[0]:
+            lead = (top[2], top)
+    if c.has("distress.mundane") or c.has("criticism"):
+        total -= 0.4
+    if families < 2 or total < 1.1 or lead is None:
+        return None
+    if total < 1.4 and not (_own_markers(c) or c.has("family") or c.has("third_party")):
+        return None
+    return Reason("distress", "distress.combined_signs", c.span(lead[1]), _score(total - 1.1, 0.6))
 
 
 # -- threat (hot) -------------------------------------------------------------------
@@ -438,7 +480,7 @@ def detect_crime(c: Context, threat: list[Reason]) -> list[Reason]:
                 return [Reason("crime", "crime.incitement", c.span(h), 0.85)]
     best = None
     for a in c.get("crime.act"):
-        if c.covered(a, "threat.figurative") or c.covered(a, "case.fault"):
+        if c.covered(a, "threat.figurative") or c.covered(a, "case.fault") or c.covered(a, "threat.explicit"):
             continue
         if a[0] <= 2 and not c.is_question() and a[2] >= 0.6:
             # An imperative that opens the post: "Kasta sten på ...", "Lura försäkringskassan ..."
@@ -499,11 +541,11 @@ def detect_commercial(c: Context, others: set[str]) -> list[Reason]:
         if codes:
             score += 0.6
             lead = lead or codes[0]
-        if score >= 0.5 and any(kind == "personal" for _, _, kind in c.phones()):
+        if score >= 0.5 and not c.has("third_party") and any(kind == "personal" for _, _, kind in c.phones()):
             score += 0.4
     if ("copyright" in others or "violence_porn" in others or "crime" in others) and (spam_urls or c.has("commercial.strong")):
         score += 0.5
-    if c.is_question() and not spam_urls and score < 1.6:
+    if c.is_question() and not spam_urls and c.total("commercial.strong", strong) < 0.8:
         score *= 0.6
     if score < 1.0 or lead is None:
         return []
@@ -591,6 +633,9 @@ def detect_personal_data(c: Context, commercial: bool) -> list[Reason]:
         before = c.nz.norm[max(0, h[0] - 30) : h[0]]
         if "jag bor" in before or "vi bor" in before:
             continue
+        if before.endswith(" på ") and _near_name(c, h, 40, 0) and not c.has("case.fault"):
+            out.append(Reason("personal_data", "personal_data.address", (s, e), 0.8))
+            return out
         if ("bor" in before or "adress" in before) and (c.near(h, "third_party", 90, 10) or c.near(h, "pron.third", 40, 5) or _near_name(c, h)):
             out.append(Reason("personal_data", "personal_data.address", (s, e), 0.85))
             return out
@@ -608,6 +653,14 @@ def _sensitive_hits(c: Context) -> list[Hit]:
 _GENERIC_BEFORE = re.compile(r"(?:personer|de|den|dem|barn|elever|äldre|unga|familjer|man|alla|folk|människor|någon) (?:med|som har|som lider av|som)\s*$|(?:om man|för den som|stöd för|hjälp för|hjälp med|info om|information om|stöd vid)\s*$")
 
 
+def _generic(c: Context, h: Hit) -> bool:
+    """"personer med demens", "stöd för barn med adhd": a topic, not someone's details."""
+    before = c.nz.norm[max(0, h[0] - 28) : h[0]]
+    if not _GENERIC_BEFORE.search(before):
+        return False
+    return not any(f[1] <= h[0] and h[0] - f[1] <= 12 for f in c.get("family"))
+
+
 def _own_markers(c: Context) -> list[Hit]:
     """First-person words that are not part of "min granne", "min chef" and the like."""
     third = c.get("third_party")
@@ -618,7 +671,7 @@ def detect_sensitive(c: Context) -> list[Reason]:
     """Confidential own-case details, and health or social details about someone else."""
     for h in c.get("sensitive.protected"):
         return [Reason("confidential", "confidential.protected_identity", c.span(h), 0.95)]
-    sens = [h for h in _sensitive_hits(c) if not _GENERIC_BEFORE.search(c.nz.norm[max(0, h[0] - 28) : h[0]])]
+    sens = [h for h in _sensitive_hits(c) if not _generic(c, h)]
     if not sens:
         return []
     case_hits = c.get("sensitive.case")
@@ -634,14 +687,17 @@ def detect_sensitive(c: Context) -> list[Reason]:
         own = [s for s in sens if any(o[1] > s[0] - 90 and o[0] < s[1] + 40 for o in own_words)]
         weight = c.total("x", own)
         has_case = any(s in case_hits for s in own)
-        if own and (weight >= 1.0 or has_case):
+        praised = c.has("praise") and not has_case and not c.has("case.complaint")
+        if own and (weight >= 1.0 or has_case) and not praised:
             if not (c.is_question() and weight < 1.5 and not has_case and not c.has("case.intent")):
                 lead = max(own, key=lambda x: x[2])
                 return [Reason("confidential", "confidential.own_case", c.span(lead), _score(weight - 1.0, 0.7))]
-    health = [s for s in sens if s[2] >= 0.9 and s not in case_hits]
-    for s in health:
+    about_others = [s for s in sens if s not in case_hits]
+    for s in sorted(about_others, key=lambda h: -h[2]):
         who = c.near(s, "third_party", 90, 30) or c.near(s, "person.role", 90, 20) or [n for n in c.names() if n[1] > s[0] - 90 and n[0] < s[1] + 30]
-        if who and not any(o[1] > s[0] - 20 and o[0] < s[0] for o in own_words):
+        if not who or c.total("x", [o for o in about_others if abs(o[0] - s[0]) < 80]) < 0.9:
+            continue
+        if not any(o[1] > s[0] - 20 and o[0] < s[0] for o in own_words):
             span = (min(c.span(s)[0], c.span(who[0])[0]), max(c.span(s)[1], c.span(who[0])[1]))
             return [Reason("personal_data", "personal_data.sensitive_third_party", span, 0.85)]
     return []

@@ -13,6 +13,7 @@ RULES_SV: dict[str, str] = {
     "distress.explicit": "Skribenten skriver att hen tänker ta sitt liv eller vill dö.",
     "distress.method": "Skribenten beskriver självskada eller ett sätt att ta sitt liv (till exempel tabletter).",
     "distress.hopeless": "Flera uttryck för hopplöshet om det egna livet; kan vara ett nödrop.",
+    "distress.combined_signs": "Flera tecken tillsammans (död eller liv, avsked, hopplöshet, ett sätt att skada sig); kan vara ett nödrop.",
     "distress.third_party": "Någon annan kan vara i fara: inlägget säger att en person vill ta sitt liv eller skadar sig.",
     "threat.explicit": "Ett uttalat hot mot en person, personal, en byggnad eller ett möte.",
     "threat.weapon_intent": "Hot om våld med vapen och avsikt.",

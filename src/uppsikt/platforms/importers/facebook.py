@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from uppsikt.platforms.base import FetchedItem, ImportFormatError
 
@@ -42,7 +43,14 @@ _ARRAYS = {
 _ORDER = {"own_posts": 0, "visitor_posts": 1, "comments": 2}
 
 _VISITOR_AUTHOR = re.compile(r"^(.+?) (?:wrote on|posted on|posted to|skrev på|publicerade på|gjorde ett inlägg på|delade .* på) ")
-_REPLY_TITLE = re.compile(r" (?:replied to|svarade på) ", re.IGNORECASE)
+# Matches the heading as written (double-encoded) or repaired: "svarade p" is ASCII either way.
+_REPLY_TITLE = re.compile(r" (?:replied to|svarade p)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _name(raw: str) -> str:
+    """A repaired author name; names repeat, so they are repaired once."""
+    return fix_mojibake(raw)
 
 
 def _role(member: str) -> str | None:
@@ -145,7 +153,7 @@ class FacebookExportImporter(Importer):
 
     def _comment(self, record: dict, where: str, counter: RecordCounter) -> Iterator[FetchedItem]:
         title = record.get("title") if isinstance(record.get("title"), str) else ""
-        heading = fix_mojibake(title)
+        kind = "reply" if _REPLY_TITLE.search(title) else "comment"
         media, url, _description = _attachments(record)
         entries = [_dict(d.get("comment")) for d in _list(record.get("data")) if isinstance(d, dict) and isinstance(d.get("comment"), dict)]
         if not entries:
@@ -157,11 +165,11 @@ class FacebookExportImporter(Importer):
             published = from_epoch(timestamp, where)
             raw_text = entry.get("comment") if isinstance(entry.get("comment"), str) else ""
             raw_author = entry.get("author") if isinstance(entry.get("author"), str) else ""
-            author = fix_mojibake(raw_author) or self.account_name or self.owner_name
+            author = _name(raw_author) or self.account_name or self.owner_name
             own = not (self.account_name and raw_author and author != self.account_name)
             yield FetchedItem(
                 platform_id=counter.id_for("fb:", timestamp, "comment", raw_author, title, raw_text, *media),
-                kind="reply" if _REPLY_TITLE.search(heading) else "comment",
+                kind=kind,
                 author_id="",
                 author_name=author,
                 text=fix_mojibake(raw_text),
