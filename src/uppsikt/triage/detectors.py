@@ -266,6 +266,7 @@ def _distress_concepts(c: Context) -> Reason | None:
 # -- threat (hot) -------------------------------------------------------------------
 _SELF_HARM_TAGS = ("distress.explicit", "distress.third_party")
 _EXPLOSIVES = frozenset(("bomb", "bomben", "bomber", "sprängladdning", "sprängmedel", "sprängämne", "dynamit", "handgranat", "handgranater", "brandbomb", "molotov"))
+_PLACED = re.compile(r"\b(?:ligger|placera\w*|gömd\w*|finns|kommer|går av|smäller|sprängs|exploderar|i källaren|under)\b")
 _DIRECT_TARGETS = frozenset(("er", "er alla", "er allihop", "dig", "honom", "henne", "dem", "dom"))
 
 
@@ -315,7 +316,7 @@ def detect_threat(c: Context) -> list[Reason]:
     for h in c.get("threat.weapon"):
         if c.covered(h, "threat.figurative"):
             continue
-        if h[3] in _EXPLOSIVES and not c.is_question() and [t for t in c.near(h, "threat.target", 10, 60) if t[3] not in _DIRECT_TARGETS]:
+        if h[3] in _EXPLOSIVES and not c.is_question() and [t for t in c.near(h, "threat.target", 10, 60) if t[3] not in _DIRECT_TARGETS] and _PLACED.search(c.nz.norm[max(0, h[0] - 30) : h[1] + 40]):
             w = 0.85
             if best is None or w > best[0]:
                 best = (w, h, "threat.weapon_intent")
@@ -369,6 +370,9 @@ def detect_hate(c: Context) -> list[Reason]:
     if not found:
         for g in c.get("hate.group"):
             preds = c.near(g, "hate.dehumanise", 10, 70) + [p for p in c.near(g, "hate.dehumanise", 40, 0) if p[1] <= g[0]]
+            if not preds:
+                # "Invandrare ... De är en parasit": a pronoun carries the group on.
+                preds = [p for p in c.near(g, "hate.dehumanise", 0, 170) if re.search(r"\b(?:de|dom|dem)\b", c.nz.norm[g[1] : p[0]])]
             preds = [p for p in preds if not c.covered(p, "threat.figurative")]
             if not preds:
                 continue
@@ -685,6 +689,8 @@ def detect_sensitive(c: Context) -> list[Reason]:
     own_words = _own_markers(c)
     if own_words:
         own = [s for s in sens if any(o[1] > s[0] - 90 and o[0] < s[1] + 40 for o in own_words)]
+        if own and all(s in case_hits for s in own):
+            own = []  # "avslag på mitt bygglov": a case, but not a sensitive one
         weight = c.total("x", own)
         has_case = any(s in case_hits for s in own)
         praised = c.has("praise") and not has_case and not c.has("case.complaint")
