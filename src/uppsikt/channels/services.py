@@ -21,6 +21,7 @@ from uppsikt.policies.vocabulary import PLATFORMS, ROLES
 
 from . import lifecycle
 from .lifecycle import TransitionError
+from .notifications import notify_after_commit
 from .models import Approval, Channel, ChecklistAnswer, CredentialCustody, Member, ProfileCheck, Status, StatusChange
 
 EDITABLE_FIELDS = ("name", "handle", "url", "purpose", "target_group", "goals", "communication_plan", "official_email")
@@ -272,6 +273,7 @@ def activate(channel: Channel, *, actor: User | None) -> Channel:
         )
     channel = _move(channel, "activate", actor)
     log("channel_activated", actor=actor, obj=channel, channel=channel.name)
+    notify_after_commit(channel, "activated")
     return channel
 
 
@@ -297,6 +299,7 @@ def close(channel: Channel, *, actor: User | None, content_preserved: bool, comm
         raise TransitionError("Kommunikationsenheten måste vara informerad innan kanalen stängs (GOV-8).")
     channel = _move(channel, "close", actor, note="Innehållet bevarat; kommunikationsenheten informerad.")
     log("channel_closed", actor=actor, obj=channel, channel=channel.name)
+    notify_after_commit(channel, "closed")
     return channel
 
 

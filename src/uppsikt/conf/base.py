@@ -153,6 +153,19 @@ FIELD_ENCRYPTION_KEY = config(
 META_APP_SECRET = config("UPPSIKT_META_APP_SECRET", None, help="Meta app secret: checks X-Hub-Signature-256 on Facebook/Instagram webhooks (/webhooks/meta/).")
 META_VERIFY_TOKEN = config("UPPSIKT_META_VERIFY_TOKEN", None, help="Token Meta sends as hub.verify_token when the webhook subscription is set up.")
 
+SMTP_HOST = config("UPPSIKT_SMTP_HOST", None, help="SMTP server for notices (e.g. a channel opened or closed). Unset: notices are printed to the console.")
+if SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = SMTP_HOST
+    EMAIL_PORT = config("UPPSIKT_SMTP_PORT", 587, cast=int, help="SMTP port.")
+    EMAIL_HOST_USER = config("UPPSIKT_SMTP_USER", "", help="SMTP user name.")
+    EMAIL_HOST_PASSWORD = config("UPPSIKT_SMTP_PASSWORD", "", help="SMTP password.")
+    EMAIL_USE_TLS = config("UPPSIKT_SMTP_STARTTLS", True, cast=bool, help="Use STARTTLS with the SMTP server.")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = config("UPPSIKT_MAIL_FROM", "uppsikt@localhost", help="Sender address of notices.")
+EMAIL_TIMEOUT = 20
+
 REDIS_URL = config("REDIS_URL", None, help="Redis URL for the background queue. Unset: a SQLite queue in the data folder.")
 if REDIS_URL:
     from huey import RedisHuey

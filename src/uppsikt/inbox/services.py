@@ -267,8 +267,6 @@ def _ingest_batch(channel: Channel, batch: list[FetchedItem], *, source: str, ac
         urgent = 0
         if triage is not None:
             urgent = _triage(triage, new, pk_of, changes, versions, now)
-        for version, item in zip(versions, changes):
-            log("item_version_recorded", actor=actor, obj=Item(pk=version.item_id), platform_id=item.platform_id, number=version.number, deleted=version.deleted)
         log(
             "items_ingested",
             actor=actor,
@@ -280,6 +278,7 @@ def _ingest_batch(channel: Channel, batch: list[FetchedItem], *, source: str, ac
             duplicates=result.duplicates,
             urgent=urgent,
             raw_blob=blob,
+            versions=[{"platform_id": item.platform_id, "number": v.number, "deleted": v.deleted} for v, item in zip(versions, changes)],
         )
     return result
 

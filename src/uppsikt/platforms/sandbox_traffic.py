@@ -177,6 +177,7 @@ class Traffic:
         self.tag = hashlib.sha256(self.seed.encode("utf-8")).hexdigest()[:8]
         self.rate_per_hour = float(rate_per_hour)
         self.account_name = account_name
+        self._cache: dict[int, list[Event]] = {}
 
     # ids: sbx-<tag>-<slot>-p (the municipality's post), sbx-<tag>-<slot>-<n> (everything else)
     def _id(self, slot: int, n) -> str:
@@ -194,7 +195,15 @@ class Traffic:
         )
 
     def base_events(self, slot: int) -> list[Event]:
-        """What first appears in ``slot``, in time order."""
+        """What first appears in ``slot``, in time order (the last slots are kept: edits look back at them)."""
+        cached = self._cache.get(slot)
+        if cached is None:
+            cached = self._cache[slot] = self._generate(slot)
+            if len(self._cache) > 2 * DELETE_DELAY_SLOTS:
+                del self._cache[next(iter(self._cache))]
+        return cached
+
+    def _generate(self, slot: int) -> list[Event]:
         rng = random.Random(f"{self.seed}|{slot}")
         start = slot_start(slot)
         events: list[Event] = []

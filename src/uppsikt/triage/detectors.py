@@ -43,20 +43,26 @@ _PARTY_ABBREV = re.compile(r"(?<![\w\-/])(S|M|SD|C|L|KD|V|MP|Fi|AfS)(?![\w\-/])"
 _QUOTES = re.compile(r"[\"“”„«»]([^\"“”„«»]{3,})[\"“”„«»]|'([^']{6,})'")
 _QUESTION_START = re.compile(r"^\s*(?:hur|när|var|vart|vad|vem|vems|vilken|vilket|vilka|varför|finns|kan|får|går|har|är|ska|skall|blir|behöver|gäller|stämmer|undrar|vet)\b", re.I)
 
-_DIGIT = re.compile(r"\d")
-_URL_GATE = re.compile(r"[a-z0-9]\.[a-z]{2,}|www|http")
+_DIGIT = re.compile(r"[0-9]")
+_DOT_WORD = re.compile(r"\.[a-z]{2}")
 EMPTY: tuple = ()
+
+
+def _url_gate(low: str) -> bool:
+    return _DOT_WORD.search(low) is not None or "www" in low or "http" in low
 
 
 class Context:
     """One post while it is being triaged: the views, the hits, and cached lookups."""
 
-    __slots__ = ("text", "nz", "hits", "has_digit", "_names", "_sentences", "_phones", "_emails", "_urls", "_prices", "_codes", "_streets", "_pnr")
+    __slots__ = ("text", "nz", "hits", "has_digit", "_lexicon", "_context_done", "_names", "_sentences", "_phones", "_emails", "_urls", "_prices", "_codes", "_streets", "_pnr")
 
-    def __init__(self, text: str, nz: Normalized, hits: dict[str, list[Hit]]):
+    def __init__(self, text: str, nz: Normalized, hits: dict[str, list[Hit]], lexicon: Lexicon | None = None):
         self.text = text
         self.nz = nz
         self.hits = hits
+        self._lexicon = lexicon
+        self._context_done = lexicon is None
         self.has_digit = _DIGIT.search(text) is not None
         self._names = None
         self._sentences = None
@@ -69,10 +75,18 @@ class Context:
         self._pnr = None
 
     # -- lexicon hits -------------------------------------------------------------
+    def _context(self) -> None:
+        self._context_done = True
+        self._lexicon.scan_context(self.nz.norm, self.hits)
+
     def get(self, tag: str) -> list[Hit]:
+        if not self._context_done and tag in self._lexicon.context_tags:
+            self._context()
         return self.hits.get(tag, EMPTY)
 
     def has(self, tag: str) -> bool:
+        if not self._context_done and tag in self._lexicon.context_tags:
+            self._context()
         return tag in self.hits
 
     def total(self, tag: str, hits: list[Hit] | None = None) -> float:
@@ -149,7 +163,7 @@ class Context:
 
     def urls(self):
         if self._urls is None:
-            self._urls = ids.url_spans(self.nz.low) if _URL_GATE.search(self.nz.low) else []
+            self._urls = ids.url_spans(self.nz.low) if _url_gate(self.nz.low) else []
         return self._urls
 
     def prices(self):
@@ -528,7 +542,7 @@ def detect_commercial(c: Context, others: set[str]) -> list[Reason]:
     strong = c.get("commercial.strong")
     weak = c.get("commercial.weak")
     has_digit = c.has_digit
-    if not strong and not has_digit and not _URL_GATE.search(c.nz.low):
+    if not strong and not has_digit and not _url_gate(c.nz.low):
         return []
     score = c.total("commercial.strong", strong) + 0.25 * min(2, len(weak))
     lead: tuple[int, int] | None = c.span(max(strong, key=lambda h: h[2])) if strong else None
@@ -675,6 +689,8 @@ def detect_sensitive(c: Context) -> list[Reason]:
     """Confidential own-case details, and health or social details about someone else."""
     for h in c.get("sensitive.protected"):
         return [Reason("confidential", "confidential.protected_identity", c.span(h), 0.95)]
+    if not (c.has("sensitive.health") or c.has("sensitive.social") or c.has("sensitive.case")):
+        return []
     sens = [h for h in _sensitive_hits(c) if not _generic(c, h)]
     if not sens:
         return []
@@ -770,7 +786,7 @@ def context_for(text: str, lexicon: Lexicon) -> Context:
             pos_s = bisect_left(nz.norm_offsets, s) + 1 if nz.norm_offsets is not None else s + 1
             pos_e = pos_s + max(1, e - s)
             hits.setdefault(tag, []).append((pos_s, pos_e, weight, term))
-    return Context(text, nz, hits)
+    return Context(text, nz, hits, lexicon)
 
 
 def _resolve(c: Context, reasons: list[Reason]) -> list[Reason]:

@@ -17,8 +17,9 @@ from pathlib import Path
 import phonenumbers
 from personnummer import personnummer as _pnr
 
-_SIX_DIGITS = re.compile(r"\d{6}")
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
 _PNR = re.compile(r"(?<![\d\-+/.,:])((?:19|20)?\d{6})\s?([-+])?\s?(\d{4})(?![\d\-/.,:]\d)")
+_PHONE_QUICK = re.compile(r"[+0][0-9\s\-()]{7,}")
 _PHONE_GATE = re.compile(r"(?:\+\s?46|0046|(?<!\d)0)[\s\-()]*\d[\d\s\-()]{5,}")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}")
 _URL = re.compile(
@@ -77,7 +78,7 @@ def personnummer_spans(low: str) -> list[tuple[int, int, bool]]:
 def phone_spans(original: str) -> list[tuple[int, int, str]]:
     """Swedish phone numbers found by ``phonenumbers``: (start, end, kind) where kind is
     ``"personal"`` (mobile or fixed line) or ``"service"`` (toll-free, helplines)."""
-    if not _PHONE_GATE.search(original):
+    if not _PHONE_QUICK.search(original) or not _PHONE_GATE.search(original):
         return []
     out = []
     try:

@@ -32,6 +32,8 @@ import yaml
 from .normalize import normalize_term
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
+# Emoji and symbol blocks: a cheap test before the exact emoji pattern.
+_EMOJI_RANGE = re.compile("[\u2190-\u2bff\U0001F000-\U0001FAFF]")
 
 # Common Swedish words that are also a lexicon term with å/ä/ö taken away; such a
 # variant would fire on innocent text ("vald" is elected, "våld" is violence).
@@ -129,15 +131,29 @@ def term_keys(raw: str, masked: bool = False) -> list[str]:
     return [left + b + right for b in bodies]
 
 
-class Lexicon:
-    """All terms of all files, in one automaton."""
+# Tags that only qualify a hit of another tag (who, when, with what intent). They sit in a
+# second automaton that is scanned only when a detector asks for one of them, so a post
+# with nothing to qualify is scanned once.
+CONTEXT_TAGS = frozenset(
+    """pron.first pron.third negation family third_party praise laugh question.complex
+    threat.intent threat.target crime.incite crime.sell crime.contraband case.intent
+    copyright.free copyright.legit violence.display party.name party.not_call profanity.not
+    distress.mundane distress.c_final distress.c_hopeless hate.condemn hate.not_condemn
+    person.role commercial.weak""".split()
+)
 
-    def __init__(self, terms: dict[str, list[tuple[str, float]]], masked_tags: frozenset[str] = frozenset()):
+
+class Lexicon:
+    """All terms of all files: the trigger automaton and the context automaton."""
+
+    def __init__(self, terms: dict[str, list[tuple[str, float]]], masked_tags: frozenset[str] = frozenset(), context_tags: frozenset[str] = CONTEXT_TAGS):
         self.tags = frozenset(terms)
+        self.context_tags = frozenset(context_tags) & self.tags
         self.size = 0
-        table: dict[str, list[tuple[str, float, str]]] = {}
+        tables: tuple[dict, dict] = ({}, {})
         emoji: dict[str, list[tuple[str, float, str]]] = {}
         for tag, entries in terms.items():
+            table = tables[1] if tag in self.context_tags else tables[0]
             for raw, weight in entries:
                 if not any(ch.isalnum() for ch in raw):
                     # Emoji are matched in the lower-case view (the lexicon view drops them).
@@ -145,17 +161,33 @@ class Lexicon:
                     continue
                 for key in term_keys(raw, masked=tag in masked_tags):
                     table.setdefault(key, []).append((tag, weight, raw))
+        self._automaton = self._build(tables[0])
+        self._context_automaton = self._build(tables[1])
+        self.size = len(tables[0]) + len(tables[1]) + len(emoji)
+        self._emoji = emoji
+        self._emoji_gate = _EMOJI_RANGE if emoji else None
+        self._emoji_re = re.compile("|".join(re.escape(e) for e in sorted(emoji, key=len, reverse=True))) if emoji else None
+
+    @staticmethod
+    def _build(table: dict) -> ahocorasick.Automaton:
         automaton = ahocorasick.Automaton()
         for key, payload in table.items():
             lead = 1 if key.startswith(" ") else 0
             trail = 1 if key.endswith(" ") else 0
             automaton.add_word(key, (len(key), lead, trail, tuple(payload)))
-        automaton.make_automaton()
-        self.size = len(table) + len(emoji)
-        self._automaton = automaton
-        self._emoji = emoji
-        self._emoji_gate = re.compile("[" + "".join(sorted({e[0] for e in emoji})) + "]") if emoji else None
-        self._emoji_re = re.compile("|".join(re.escape(e) for e in sorted(emoji, key=len, reverse=True))) if emoji else None
+        if len(automaton):
+            automaton.make_automaton()
+        return automaton
+
+    def scan_context(self, norm: str, hits: dict[str, list[Hit]]) -> None:
+        """Add the context tags' hits to ``hits``."""
+        if not len(self._context_automaton):
+            return
+        for end, (keylen, lead, trail, payload) in self._context_automaton.iter(norm):
+            start = end - keylen + 1 + lead
+            stop = end + 1 - trail
+            for tag, weight, raw in payload:
+                hits.setdefault(tag, []).append((start, stop, weight, raw))
 
     def scan_emoji(self, low: str) -> list[tuple[int, int, str, float, str]]:
         """Emoji hits in ``low``: (start, end, tag, weight, term)."""
@@ -169,6 +201,8 @@ class Lexicon:
 
     def scan(self, norm: str) -> dict[str, list[Hit]]:
         hits: dict[str, list[Hit]] = {}
+        if not len(self._automaton):
+            return hits
         for end, (keylen, lead, trail, payload) in self._automaton.iter(norm):
             start = end - keylen + 1 + lead
             stop = end + 1 - trail

@@ -28,7 +28,7 @@ _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180
 _NONWORD = re.compile(r"[^\w *]")
 _SPACED_HINT = re.compile(r" \w \w ")
 _SPACED = re.compile(r"(?<![\w*])(?:[^\W\d_] ){2,}[^\W\d_](?![\w*])")
-_RUNS = re.compile(r"(\w)\1\1+")
+_RUNS = re.compile(r"(.)\1\1+")
 _LEET_CHARS = frozenset("0123456789@$!|")
 # A leet character with a letter on at least one side (checked further in ``_apply_leet``).
 _LEET_ANY = re.compile(r"[0-9@$|!](?:(?<=[a-zåäöéüæø].)|(?=[a-zåäöéüæø]))")
@@ -182,7 +182,7 @@ def normalize(text: str) -> Normalized:
             dels.extend((i, i + 1) for i in range(m.start() + 1, m.end(), 2))
         if dels:
             t, offsets = _rebuild(t, offsets, dels)
-    runs = [(m.start() + 1, m.end()) for m in _RUNS.finditer(t) if not m.group(1).isdigit()]
+    runs = [(m.start() + 1, m.end()) for m in _RUNS.finditer(t) if m.group(1).isalpha()]
     if runs:
         t, offsets = _rebuild(t, offsets, runs)
     return Normalized(text, low, low_offsets, " " + t + " ", offsets)
