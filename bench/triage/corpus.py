@@ -65,19 +65,27 @@ def make_personnummer(rng: random.Random) -> str:
             return text
 
 
-def labelled_texts() -> list[str]:
-    texts = []
+VIOLATIONS = {"distress", "threat", "hate", "defamation", "violence_porn", "crime", "copyright", "commercial", "party_political", "profanity", "personal_data", "confidential"}
+
+
+def labelled_texts() -> tuple[list[str], list[str]]:
+    """(ordinary posts, violating posts) from the labelled sets."""
+    ordinary, violating = [], []
     for path in sorted(DATA.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                texts.append(json.loads(line)["text"])
-    return texts
+                row = json.loads(line)
+                (violating if VIOLATIONS & set(row["labels"]) else ordinary).append(row["text"])
+    return ordinary, violating
 
 
-def build_corpus(n: int, seed: int = 7, pnr_share: float = 0.05) -> tuple[list[str], list[str | None]]:
-    """``n`` posts of about 200 characters, and the personnummer each carries (or None)."""
+def build_corpus(n: int, seed: int = 7, pnr_share: float = 0.05, violation_share: float = 0.15) -> tuple[list[str], list[str | None]]:
+    """``n`` posts of about 200 characters, and the personnummer each carries (or None).
+
+    ``violation_share`` of the posts start from a violating post, the rest from an
+    ordinary one (question, criticism, case matter, thanks)."""
     rng = random.Random(seed)
-    base = labelled_texts()
+    ordinary, violating = labelled_texts()
     posts: list[str] = []
     numbers: list[str | None] = []
     for _ in range(n):
@@ -86,7 +94,7 @@ def build_corpus(n: int, seed: int = 7, pnr_share: float = 0.05) -> tuple[list[s
             number = make_personnummer(rng)
             parts = [rng.choice(PNR_SENTENCES).format(pnr=number)]
         else:
-            parts = [rng.choice(base)]
+            parts = [rng.choice(violating if rng.random() < violation_share else ordinary)]
         while sum(len(p) + 1 for p in parts) < 180:
             parts.insert(rng.randrange(len(parts) + 1), rng.choice(FILLERS))
         post = " ".join(parts)

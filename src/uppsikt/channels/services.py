@@ -269,7 +269,7 @@ def activate(channel: Channel, *, actor: User | None) -> Channel:
     report = staffing_report(channel)
     if report.trained < report.required:
         raise TransitionError(
-            f"Kanalen kan inte aktiveras: den har {report.trained} utbildade personer, riktlinjen kräver minst {report.required} (GOV-4)."
+            f"Kanalen kan inte aktiveras: den har {report.trained} utbildad{'e' if report.trained != 1 else ''} person{'er' if report.trained != 1 else ''}, riktlinjen kräver minst {report.required} (GOV-4)."
         )
     channel = _move(channel, "activate", actor)
     log("channel_activated", actor=actor, obj=channel, channel=channel.name)

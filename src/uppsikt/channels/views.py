@@ -87,7 +87,7 @@ def detail(request, slug):
         "custody_warnings": services.custody_warnings(channel),
         "profile_text": services.suggested_profile_text(channel, settings.UPPSIKT_MUNICIPALITY),
         "scope": SCOPES[policy.scope.platforms[channel.platform]],
-        "history": history_for(channel),
+        "history": history_for(channel).select_related("actor"),
         "status_changes": channel.status_changes.select_related("actor"),
         "member_form": MemberForm(),
         "custody_form": CustodyForm(),
@@ -251,7 +251,7 @@ def _public_rows():
                 "url": c.url,
                 "handle": c.handle,
                 "unit": c.unit.name if c.unit else settings.UPPSIKT_MUNICIPALITY,
-                "active_since": c.activated_at.date().isoformat() if c.activated_at else None,
+                "active_since": timezone.localdate(c.activated_at).isoformat() if c.activated_at else None,
             }
         )
     return rows

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from uppsikt.channels.models import Channel
 from uppsikt.policies.vocabulary import CATEGORY_LABELS_SV, SCOPES
+from uppsikt.web.auth import staff_required
 
 from .models import Item, ItemTriage
 
 PAGE_SIZE = 50
 
 
-@login_required
+@staff_required  # logged in, and with the second factor where the municipality requires it
 def channel_items(request, slug: str):
     """A channel's items, newest first, with record status and triage (INB-1, REC-1)."""
     channel = get_object_or_404(Channel, slug=slug)

@@ -194,33 +194,39 @@ class Traffic:
             last=rng.choice(LAST_NAMES), pnr=personnummer_for(rng) if "{pnr}" in template else "",
         )
 
+    def count(self, slot: int) -> int:
+        """How many visitor items arrive in ``slot`` at this rate."""
+        return _poisson(random.Random(f"{self.seed}|{slot}|count"), self.rate_per_hour * SLOT_SECONDS / 3600)
+
     def base_events(self, slot: int) -> list[Event]:
         """What first appears in ``slot``, in time order (the last slots are kept: edits look back at them)."""
         cached = self._cache.get(slot)
         if cached is None:
-            cached = self._cache[slot] = self._generate(slot)
+            cached = self._cache[slot] = self._generate(slot, self.count(slot))
             if len(self._cache) > 2 * DELETE_DELAY_SLOTS:
                 del self._cache[next(iter(self._cache))]
         return cached
 
-    def _generate(self, slot: int) -> list[Event]:
-        rng = random.Random(f"{self.seed}|{slot}")
+    def _generate(self, slot: int, count: int) -> list[Event]:
+        """The slot's items. Item ``n`` is drawn from its own seed, so it is the same whatever the rate."""
         start = slot_start(slot)
         events: list[Event] = []
         if slot % POST_EVERY_SLOTS == 0:
+            rng = random.Random(f"{self.seed}|{slot}|p")
             events.append(
                 Event(self._id(slot, "p"), "post", f"sbx-page-{self.tag}", self.account_name, self._fill(rng, rng.choice(OWN_POSTS)), start, True, None, "own_post")
             )
-        count = _poisson(rng, self.rate_per_hour * SLOT_SECONDS / 3600)
-        offsets = sorted(rng.uniform(1, SLOT_SECONDS - 1) for _ in range(count))
         parent_post = self._id(self.post_slot(slot), "p")
         previous: Event | None = None
-        for n, offset in enumerate(offsets):
-            at = start + timedelta(seconds=offset)
+        for n in range(count):
+            rng = random.Random(f"{self.seed}|{slot}|{n}")
+            at = start + timedelta(seconds=rng.uniform(1, SLOT_SECONDS - 1))
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             author_id = f"sbx-user-{hashlib.sha256(f'{first} {last}'.encode()).hexdigest()[:10]}"
             roll = rng.random()
             if previous is not None and previous.kind == "comment" and not previous.is_own and rng.random() < 0.25:
+                # A reply comes after what it answers.
+                at = max(at, previous.published_at + timedelta(seconds=(SLOT_SECONDS - 1 - (previous.published_at - start).total_seconds()) * rng.random()))
                 if rng.random() < 0.3:
                     text = self._fill(rng, rng.choice(OWN_REPLIES).replace("{first}", previous.author_name.split()[0]))
                     event = Event(self._id(slot, n), "reply", f"sbx-page-{self.tag}", self.account_name, text, at, True, previous.platform_id, "own_reply")
@@ -242,7 +248,7 @@ class Traffic:
                     event = replace(event, removed_later=True)
             events.append(event)
             previous = event
-        return events
+        return sorted(events, key=lambda e: e.published_at)
 
     def _category(self, rng: random.Random) -> str:
         names = list(VISITOR_WEIGHTS)
@@ -267,9 +273,13 @@ class Traffic:
             return None
         try:
             slot = int(parts[2])
+            n = None if parts[3] == "p" else int(parts[3])
         except ValueError:
             return None
-        for event in self.base_events(slot):
+        if slot >= until_slot or (n is None and slot % POST_EVERY_SLOTS) or (n is not None and n < 0):
+            return None
+        events = self.base_events(slot) if n is None or n < self.count(slot) else self._generate(slot, n + 1)
+        for event in events:
             if event.platform_id == platform_id:
                 if event.edited_text and slot + EDIT_DELAY_SLOTS < until_slot:
                     return replace(event, text=event.edited_text, edited_at=slot_start(slot + EDIT_DELAY_SLOTS))

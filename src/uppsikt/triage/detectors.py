@@ -540,11 +540,10 @@ def detect_copyright(c: Context) -> list[Reason]:
 # -- commercial ------------------------------------------------------------------------
 def detect_commercial(c: Context, others: set[str]) -> list[Reason]:
     strong = c.get("commercial.strong")
-    weak = c.get("commercial.weak")
     has_digit = c.has_digit
     if not strong and not has_digit and not _url_gate(c.nz.low):
         return []
-    score = c.total("commercial.strong", strong) + 0.25 * min(2, len(weak))
+    score = c.total("commercial.strong", strong)
     lead: tuple[int, int] | None = c.span(max(strong, key=lambda h: h[2])) if strong else None
     spam_urls = [u for u in c.urls() if not u[2]]
     if spam_urls:
@@ -563,6 +562,9 @@ def detect_commercial(c: Context, others: set[str]) -> list[Reason]:
             score += 0.4
     if ("copyright" in others or "violence_porn" in others or "crime" in others) and (spam_urls or c.has("commercial.strong")):
         score += 0.5
+    if 0.5 <= score < 1.0:
+        # Everyday shop words only tip a post that already looks like an ad.
+        score += 0.25 * min(2, len(c.get("commercial.weak")))
     if c.is_question() and not spam_urls and c.total("commercial.strong", strong) < 0.8:
         score *= 0.6
     if score < 1.0 or lead is None:
@@ -733,7 +735,7 @@ def detect_case_matter(c: Context) -> list[Reason]:
         if not hits:
             continue
         total = c.total(tag, hits)
-        if total > 0 and c.has("case.intent"):
+        if 0.7 <= total < 1.0 and c.has("case.intent"):
             total += 0.3
         if best is None or total > best[0]:
             best = (total, max(hits, key=lambda h: h[2]), rule)
@@ -813,26 +815,50 @@ def _resolve(c: Context, reasons: list[Reason]) -> list[Reason]:
     return reasons
 
 
+# The trigger tags of each detector: a detector runs only when one of them was hit.
+_DISTRESS_TRIGGERS = frozenset(("distress.explicit", "distress.method", "distress.hopeless", "distress.third_party", "distress.c_death", "distress.c_life", "distress.c_method"))
+_THREAT_TRIGGERS = frozenset(("threat.explicit", "threat.verb", "threat.weapon"))
+_HATE_TRIGGERS = frozenset(("hate.slur", "hate.sexist", "hate.group"))
+_DEFAMATION_TRIGGERS = frozenset(("defamation.accusation", "defamation.insult"))
+_VIOLENCE_TRIGGERS = frozenset(("porn.explicit", "porn.weak", "violence.graphic", "violence.act"))
+_CRIME_TRIGGERS = frozenset(("crime.offer", "crime.contraband", "crime.act"))
+_COPYRIGHT_TRIGGERS = frozenset(("copyright.strong", "copyright.work"))
+_PROFANITY_TRIGGERS = frozenset(("profanity.swear", "profanity.obscene", "emoji.profanity"))
+_SENSITIVE_TRIGGERS = frozenset(("sensitive.protected", "sensitive.health", "sensitive.social", "sensitive.case"))
+_CASE_TRIGGERS = frozenset(("case.records", "case.complaint", "case.fault", "case.application"))
+
+
 def detect(text: str, lexicon: Lexicon) -> tuple[list[Reason], Context]:
     c = context_for(text, lexicon)
+    tags = c.hits.keys()
     reasons: list[Reason] = []
-    reasons += detect_distress(c)
-    threat = detect_threat(c)
+    if not tags.isdisjoint(_DISTRESS_TRIGGERS):
+        reasons += detect_distress(c)
+    threat = detect_threat(c) if not tags.isdisjoint(_THREAT_TRIGGERS) else []
     reasons += threat
-    reasons += detect_hate(c)
-    reasons += detect_defamation(c)
-    reasons += detect_violence_porn(c)
-    reasons += detect_crime(c, threat)
-    reasons += detect_copyright(c)
-    reasons += detect_party(c)
-    reasons += detect_profanity(c)
-    reasons += detect_sensitive(c)
-    reasons = _resolve(c, reasons)
+    if not tags.isdisjoint(_HATE_TRIGGERS):
+        reasons += detect_hate(c)
+    if not tags.isdisjoint(_DEFAMATION_TRIGGERS):
+        reasons += detect_defamation(c)
+    if not tags.isdisjoint(_VIOLENCE_TRIGGERS):
+        reasons += detect_violence_porn(c)
+    if threat or not tags.isdisjoint(_CRIME_TRIGGERS):
+        reasons += detect_crime(c, threat)
+    if not tags.isdisjoint(_COPYRIGHT_TRIGGERS):
+        reasons += detect_copyright(c)
+    if "party.call" in tags:
+        reasons += detect_party(c)
+    if not tags.isdisjoint(_PROFANITY_TRIGGERS):
+        reasons += detect_profanity(c)
+    if not tags.isdisjoint(_SENSITIVE_TRIGGERS):
+        reasons += detect_sensitive(c)
+    if len(reasons) > 1:
+        reasons = _resolve(c, reasons)
     cats = {r.category for r in reasons}
     commercial = detect_commercial(c, cats)
     reasons += commercial
-    if "personal_data" not in cats:
+    if "personal_data" not in cats and (c.has_digit or "@" in text or not tags.isdisjoint(_SENSITIVE_TRIGGERS)):
         reasons += detect_personal_data(c, bool(commercial))
-    if not ({"confidential"} & cats):
+    if "confidential" not in cats and not tags.isdisjoint(_CASE_TRIGGERS):
         reasons += detect_case_matter(c)
     return reasons, c

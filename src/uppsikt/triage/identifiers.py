@@ -125,8 +125,11 @@ def url_spans(low: str) -> list[tuple[int, int, bool]]:
     return out
 
 
+_ANY_DIGIT = re.compile(r"[0-9]")
+
+
 def price_spans(low: str) -> list[tuple[int, int]]:
-    if not any(c.isdigit() for c in low) and "gratis" not in low:
+    if "gratis" not in low and not _ANY_DIGIT.search(low):
         return []
     return [m.span() for m in _PRICE.finditer(low)]
 

@@ -136,7 +136,7 @@ def term_keys(raw: str, masked: bool = False) -> list[str]:
 # with nothing to qualify is scanned once.
 CONTEXT_TAGS = frozenset(
     """pron.first pron.third negation family third_party praise laugh question.complex
-    threat.intent threat.target crime.incite crime.sell crime.contraband case.intent
+    threat.intent threat.target crime.incite crime.sell case.intent
     copyright.free copyright.legit violence.display party.name party.not_call profanity.not
     distress.mundane distress.c_final distress.c_hopeless hate.condemn hate.not_condemn
     person.role commercial.weak""".split()

@@ -207,7 +207,7 @@ def test_GOV_4_activation_refused_without_two_trained_people(org):
     services.add_member(c, org["komm"], actor=None)
     untrained = f.person("ny", roles=["redaktor"], unit_=org["unit"])
     services.add_member(c, untrained, actor=None)
-    with pytest.raises(TransitionError, match="1 utbildade personer.*minst 2"):
+    with pytest.raises(TransitionError, match="1 utbildad person.*minst 2"):
         services.activate(c, actor=None)
     c.refresh_from_db()
     assert c.status == Status.APPROVED
