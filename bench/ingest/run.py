@@ -37,17 +37,35 @@ def env_for(data: Path) -> dict:
     return env
 
 
-def measured(cmd: list[str], env: dict) -> dict:
-    """Run ``cmd``; wall seconds, CPU seconds and peak RSS of that process alone (wait4)."""
+# Runs `uppsikt ARGS…` and then reports its own peak memory on stderr's last line.
+CLI_WRAPPER = r"""
+import sys
+from pathlib import Path
+from uppsikt.cli import main
+status = main(sys.argv[1:])
+hwm = next(int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM:"))
+print(f"VmHWM_kB={hwm}", file=sys.stderr)
+sys.exit(status)
+"""
+
+
+def measured(args: list[str], env: dict, *, code: str = CLI_WRAPPER) -> dict:
+    """Run ``code`` with ``args``; wall seconds, CPU seconds (wait4) and peak RSS as the program itself saw it."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen([PYTHON, "-c", code, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
     out = proc.stdout.read()
-    err = proc.stderr.read()
+    err = proc.stderr.read().decode()
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()}")
-    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024, "stdout": out.decode()}
+        raise SystemExit(f"{' '.join(args)} failed:\n{err}")
+    hwm = [line for line in err.splitlines() if line.startswith("VmHWM_kB=")]
+    return {
+        "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": int(hwm[-1].split("=")[1]) / 1024 if hwm else float("nan"),
+        "stdout": out.decode(),
+    }
 
 
 def bench_import(work: Path, comments: int) -> dict:
@@ -62,7 +80,7 @@ def bench_import(work: Path, comments: int) -> dict:
         [PYTHON, "-m", "uppsikt", "channel", "create", "--platform", "facebook", "--name", "Mörbyåns kommun", "--policy", "lilla-edet"],
         env=env, check=True, capture_output=True, text=True, cwd=ROOT,
     ).stdout.strip()
-    cmd = [PYTHON, "-m", "uppsikt", "import", "--channel", slug, "--format", "facebook-export", str(export)]
+    cmd = ["import", "--channel", slug, "--format", "facebook-export", str(export)]
     first = measured(cmd, env)
     summary = json.loads(first.pop("stdout"))
     assert summary["created"] == comments, summary
@@ -105,6 +123,8 @@ def bench_ceiling(work: Path, source_db: Path) -> dict:
 
 POLL_SCRIPT = r"""
 import json, sys, time
+if sys.argv[2] == "without-triage":
+    sys.modules["uppsikt.triage.engine"] = None  # as if the triage engine were not installed
 import django
 django.setup()
 from uppsikt.cli import ensure_migrated
@@ -116,7 +136,7 @@ from uppsikt.platforms.connectors.sandbox import SandboxConnector, credentials_f
 from uppsikt.platforms.sandbox_traffic import POST_EVERY_SLOTS, slot_of, slot_start
 
 items = int(sys.argv[1])
-channel = Channel.objects.create(slug=f"ovning-{items}", name="Övningskanalen", platform="sandbox", policy_name="lilla-edet", status="active")
+channel = Channel.objects.create(slug=f"ovning-{items}-{sys.argv[2]}", name="Övningskanalen", platform="sandbox", policy_name="lilla-edet", status="active")
 from datetime import UTC, datetime
 base = slot_of(datetime.now(tz=UTC))
 base -= base % POST_EVERY_SLOTS + POST_EVERY_SLOTS
@@ -137,17 +157,22 @@ wall, cpu = time.perf_counter() - start, time.process_time() - cpu
 assert Item.objects.filter(channel=channel).count() == result.created
 print(json.dumps({"read": result.read, "created": result.created, "updated": result.updated, "pages": len(pages),
                   "largest_page": max(pages), "cursor": PollCursor.objects.get(channel=channel).cursor, "wall_s": wall, "cpu_s": cpu}))
+from pathlib import Path
+hwm = next(int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM:"))
+print(f"VmHWM_kB={hwm}", file=sys.stderr)
 """
 
 
-def bench_poll(work: Path, items: int) -> dict:
-    data = work / f"data-poll-{items}"
+def bench_poll(work: Path, items: int, triage: bool = True) -> dict:
+    mode = "with-triage" if triage else "without-triage"
+    data = work / f"data-poll-{items}-{mode}"
     shutil.rmtree(data, ignore_errors=True)
-    run = measured([PYTHON, "-c", POLL_SCRIPT, str(items)], env_for(data))
+    run = measured([str(items), mode], env_for(data), code=POLL_SCRIPT)
     inner = json.loads(run.pop("stdout").strip().splitlines()[-1])
     inner["items_per_s"] = inner["read"] / inner["wall_s"]
     inner["items_per_cpu_s"] = inner["read"] / inner["cpu_s"]
     inner["peak_rss_mb"] = run["peak_rss_mb"]
+    inner["triage"] = triage
     return inner
 
 
@@ -164,6 +189,7 @@ def main() -> None:
     ceiling = bench_ceiling(args.work, imported.pop("db"))
     small = bench_poll(args.work, args.poll_items // 5)
     polled = bench_poll(args.work, args.poll_items)
+    bare = bench_poll(args.work, args.poll_items, triage=False)
     load = os.getloadavg()
 
     first, again = imported["first"], imported["again"]
@@ -174,10 +200,11 @@ def main() -> None:
     print(f"| uppsikt import (new) | {args.comments} | {first['wall_s']:.1f} | {first['items_per_s']:,.0f} | {first['cpu_s']:.1f} | {first['items_per_cpu_s']:,.0f} | {first['peak_rss_mb']:.0f} |")
     print(f"| uppsikt import (again, all duplicates) | {args.comments} | {again['wall_s']:.1f} | {again['items_per_s']:,.0f} | {again['cpu_s']:.1f} | {again['items_per_cpu_s']:,.0f} | {again['peak_rss_mb']:.0f} |")
     print(f"| ceiling: sqlite3 executemany, same rows | {ceiling['items']} | {ceiling['wall_s']:.1f} | {ceiling['items_per_s']:,.0f} | {ceiling['cpu_s']:.1f} | {ceiling['items_per_cpu_s']:,.0f} | – |")
-    for run in (small, polled):
-        print(f"| poll_channel, sandbox, {run['pages']} pages | {run['read']} | {run['wall_s']:.1f} | {run['items_per_s']:,.0f} | {run['cpu_s']:.1f} | {run['items_per_cpu_s']:,.0f} | {run['peak_rss_mb']:.0f} |")
+    for run in (small, polled, bare):
+        label = "with triage" if run["triage"] else "without triage engine"
+        print(f"| poll_channel, sandbox, {run['pages']} pages, {label} | {run['read']} | {run['wall_s']:.1f} | {run['items_per_s']:,.0f} | {run['cpu_s']:.1f} | {run['items_per_cpu_s']:,.0f} | {run['peak_rss_mb']:.0f} |")
     if args.json:
-        args.json.write_text(json.dumps({"import": imported, "ceiling": ceiling, "poll": [small, polled], "load": load}, indent=2, default=str))
+        args.json.write_text(json.dumps({"import": imported, "ceiling": ceiling, "poll": [small, polled, bare], "load": load}, indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -97,7 +97,7 @@ def build_corpus(n: int, seed: int = 7, pnr_share: float = 0.05, violation_share
             parts = [rng.choice(violating if rng.random() < violation_share else ordinary)]
         while sum(len(p) + 1 for p in parts) < 180:
             parts.insert(rng.randrange(len(parts) + 1), rng.choice(FILLERS))
-        post = " ".join(parts)
+        post = " ".join(p if p[-1] in ".!?…" or not p[-1].isalnum() else p + "." for p in parts)
         if len(post) > 240 and number is None:
             post = post[:240].rsplit(" ", 1)[0]
         posts.append(post)

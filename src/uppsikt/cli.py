@@ -3,6 +3,10 @@
 Each domain app may have a ``commands`` module with ``register(subparsers)``; each
 registered handler returns an exit status. A handler reports failure by raising
 ``CommandError``: one clear line on stderr, non-zero exit, nothing left behind.
+
+The command speaks the product's language (Swedish by default). Some commands never set
+up Django, so the parser and the messages here translate with ``uppsikt.core.i18n``;
+once ``setup_django`` has run, Django's translation is active in ``LANGUAGE_CODE``.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import argparse
 import importlib
 import os
 import sys
+
+from uppsikt.core.i18n import gettext as _
 
 APPS_WITH_COMMANDS = ["core", "policies", "channels", "platforms", "inbox", "records", "triage"]
 
@@ -24,11 +30,14 @@ class CommandError(Exception):
 
 
 def setup_django(settings: str = "uppsikt.conf.dev") -> None:
-    """Configure Django for commands that need the database."""
+    """Configure Django for commands that need the database, speaking ``LANGUAGE_CODE``."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
     import django
+    from django.conf import settings as django_settings
+    from django.utils import translation
 
     django.setup()
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 def ensure_migrated() -> None:
@@ -47,12 +56,12 @@ class OneLineParser(argparse.ArgumentParser):
     """Usage errors as one line on stderr, like every other failure (contracts/cli.md)."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: {message} (se {self.prog} --help)\n")
+        self.exit(2, _("%(prog)s: %(message)s (see %(prog)s --help)") % {"prog": self.prog, "message": message} + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="uppsikt", description="Uppsikt – kommunens sociala medier enligt riktlinjen.")
-    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=OneLineParser)
+    parser = OneLineParser(prog="uppsikt", description=_("Uppsikt – the municipality's social media, run by its guideline."))
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=OneLineParser)
     sub.required = True
     for app in APPS_WITH_COMMANDS:
         try:
@@ -74,12 +83,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"uppsikt: {exc}", file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
-        print("uppsikt: avbrutet", file=sys.stderr)
+        print(_("uppsikt: interrupted"), file=sys.stderr)
         return 130
     except Exception as exc:  # anything unforeseen: still one line, the traceback only on request
         if os.environ.get("UPPSIKT_DEBUG"):
             raise
-        print(f"uppsikt: oväntat fel: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        message = _("uppsikt: unexpected error: %(kind)s: %(error)s") % {"kind": type(exc).__name__, "error": exc}
+        print(message.splitlines()[0], file=sys.stderr)
         return 1
     return int(status or 0)
 

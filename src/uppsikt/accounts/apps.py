@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "uppsikt.accounts"
     label = "accounts"
-    verbose_name = "Personer och enheter"
+    verbose_name = _("People and units")

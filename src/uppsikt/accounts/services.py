@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 
 from uppsikt.audit.events import log
 from uppsikt.policies.vocabulary import ROLES
@@ -21,7 +22,7 @@ def ensure_roles() -> None:
 @transaction.atomic
 def create_user(username: str, *, password: str | None, first_name="", last_name="", email="", title="", unit: Unit | None = None, actor=None, is_superuser=False) -> User:
     if User.objects.filter(username=username).exists():
-        raise ValueError(f"Användarnamnet {username} finns redan.")
+        raise ValueError(_("The user name %(username)s is already taken.") % {"username": username})
     user = User(username=username, first_name=first_name, last_name=last_name, email=email, title=title, unit=unit, is_superuser=is_superuser, is_staff=is_superuser)
     if password:
         user.set_password(password)
@@ -39,11 +40,12 @@ class NotAllowed(ValueError):
     """The actor lacks the role this change needs."""
 
 
-def _require_manager(actor, unit: Unit | None, what: str) -> None:
+def _require_manager(actor, unit: Unit | None, refusal: str) -> None:
+    """``refusal`` is the whole message shown when the actor does not manage people here."""
     if actor is None:
         return
     if not (PEOPLE_MANAGERS & roles_of(actor, unit=unit)):
-        raise NotAllowed(f"Du saknar behörighet att {what}.")
+        raise NotAllowed(refusal)
 
 
 def may_manage(actor, person: User) -> bool:
@@ -57,7 +59,7 @@ def save_unit(unit: Unit, *, actor=None) -> Unit:
     node = unit.parent
     while node is not None:
         if unit.pk is not None and node.pk == unit.pk:
-            raise ValueError(f"Enheten {unit} kan inte ligga under sig själv.")
+            raise ValueError(_("The unit %(unit)s cannot be placed below itself.") % {"unit": unit})
         node = node.parent
     unit.save()
     log("unit_saved", actor=actor, obj=unit, unit=unit.name)
@@ -68,7 +70,7 @@ def save_unit(unit: Unit, *, actor=None) -> Unit:
 def save_user_details(user: User, *, fields: list[str], actor=None) -> User:
     """Save a person's details edited by an administrator, with an audit event."""
     user.save()
-    log("user_changed", actor=actor, obj=user, username=user.username, fields=", ".join(fields) or "inga")
+    log("user_changed", actor=actor, obj=user, username=user.username, fields=", ".join(fields) or gettext_lazy("no fields"))
     return user
 
 
@@ -76,7 +78,7 @@ def save_user_details(user: User, *, fields: list[str], actor=None) -> User:
 def mark_left(user: User, left_on, *, actor=None) -> list:
     """The person has left: they lose their roles, and every channel they held a log-in for is flagged (GOV-5)."""
     if actor is not None and not may_manage(actor, user):
-        raise NotAllowed("Du saknar behörighet att markera att personen har slutat.")
+        raise NotAllowed(_("You are not allowed to mark that the person has left."))
     User.objects.filter(pk=user.pk).update(left_at=left_on)
     RoleGrant.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     log("user_left", actor=actor, obj=user, username=user.username, left_on=left_on.isoformat())
@@ -98,11 +100,11 @@ def confirm_totp_device(device, token: str) -> bool:
 
 @transaction.atomic
 def grant_role(user: User, role: str, *, unit: Unit | None = None, channel=None, actor=None) -> RoleGrant:
-    _require_manager(actor, unit or (channel.unit if channel is not None else None), "dela ut roller här")
+    _require_manager(actor, unit or (channel.unit if channel is not None else None), _("You are not allowed to hand out roles here."))
     if role not in ROLES:
-        raise ValueError(f"Okänd roll: {role}")
+        raise ValueError(_("Unknown role: %(role)s") % {"role": role})
     if unit is None and channel is None:
-        raise ValueError("En roll gäller alltid en enhet eller en kanal.")
+        raise ValueError(_("A role always applies to a unit or a channel."))
     group = Group.objects.get_or_create(name=role)[0]
     existing = RoleGrant.objects.filter(user=user, role=group, unit=unit, channel=channel, revoked_at__isnull=True).first()
     if existing:
@@ -114,7 +116,7 @@ def grant_role(user: User, role: str, *, unit: Unit | None = None, channel=None,
 
 @transaction.atomic
 def revoke_role(grant: RoleGrant, *, actor=None) -> None:
-    _require_manager(actor, grant.unit or (grant.channel.unit if grant.channel_id else None), "ta bort roller här")
+    _require_manager(actor, grant.unit or (grant.channel.unit if grant.channel_id else None), _("You are not allowed to remove roles here."))
     if grant.revoked_at is None:
         RoleGrant.objects.filter(pk=grant.pk).update(revoked_at=timezone.now())
         log("role_revoked", actor=actor, obj=grant.user, username=grant.user.username, role=ROLES.get(grant.role.name, grant.role.name), scope=grant.scope_label)
@@ -123,13 +125,13 @@ def revoke_role(grant: RoleGrant, *, actor=None) -> None:
 @transaction.atomic
 def record_training(user: User, course: str, completed_on, *, valid_until=None, actor=None) -> Training:
     if actor is not None and not may_manage(actor, user):
-        raise NotAllowed("Du saknar behörighet att registrera utbildning för den här personen.")
+        raise NotAllowed(_("You are not allowed to record training for this person."))
     if completed_on > timezone.localdate():
-        raise ValueError("En utbildning kan inte vara genomförd i framtiden.")
+        raise ValueError(_("A course cannot be completed in the future."))
     if valid_until is not None and valid_until < completed_on:
-        raise ValueError("Giltighetstiden måste sluta efter att utbildningen genomförts.")
+        raise ValueError(_("The validity must end after the course was completed."))
     if course not in COURSES:
-        raise ValueError(f"Okänd kurs: {course}")
+        raise ValueError(_("Unknown course: %(course)s") % {"course": course})
     training = Training.objects.create(user=user, course=course, completed_on=completed_on, valid_until=valid_until, recorded_by=actor)
     log("training_recorded", actor=actor, obj=user, username=user.username, course=COURSES[course])
     return training
@@ -138,9 +140,9 @@ def record_training(user: User, course: str, completed_on, *, valid_until=None, 
 @transaction.atomic
 def record_absence(user: User, start, end, reason: str = "", *, actor=None) -> Absence:
     if actor is not None and actor != user and not may_manage(actor, user):
-        raise NotAllowed("Du kan bara registrera din egen frånvaro.")
+        raise NotAllowed(_("You can only record your own absence."))
     if end < start:
-        raise ValueError("Frånvaron måste sluta efter att den börjat.")
+        raise ValueError(_("The absence must end after it begins."))
     absence = Absence.objects.create(user=user, start=start, end=end, reason=reason)
     log("absence_recorded", actor=actor, obj=user, username=user.username, start=start.isoformat(), end=end.isoformat())
     return absence

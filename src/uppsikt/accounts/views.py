@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from uppsikt.policies.vocabulary import ROLES
@@ -16,24 +17,24 @@ from .models import COURSES, RoleGrant, Unit, User
 
 
 class TrainingForm(forms.Form):
-    course = forms.ChoiceField(label="Kurs", choices=list(COURSES.items()))
-    completed_on = forms.DateField(label="Genomförd", widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label="Giltig till (frivilligt)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    course = forms.ChoiceField(label=gettext_lazy("Course"), choices=list(COURSES.items()))
+    completed_on = forms.DateField(label=gettext_lazy("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=gettext_lazy("Valid until (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class AbsenceForm(forms.Form):
-    start = forms.DateField(label="Från", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Till", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label="Orsak (frivilligt, syns bara för dig och din chef)", required=False, max_length=100)
+    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=gettext_lazy("Reason (optional, seen only by you and your manager)"), required=False, max_length=100)
 
 
 class GrantForm(forms.Form):
-    role = forms.ChoiceField(label="Roll", choices=list(ROLES.items()))
-    unit = forms.ModelChoiceField(label="Gäller enheten (och enheterna under den)", queryset=Unit.objects.all())
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=list(ROLES.items()))
+    unit = forms.ModelChoiceField(label=gettext_lazy("Applies to the unit (and the units below it)"), queryset=Unit.objects.all())
 
 
 class LeftForm(forms.Form):
-    left_on = forms.DateField(label="Sista anställningsdag", widget=forms.DateInput(attrs={"type": "date"}))
+    left_on = forms.DateField(label=gettext_lazy("Last day of employment"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @staff_required
@@ -71,7 +72,8 @@ def _change(request, username, form_class, do, success):
     user = get_object_or_404(User, username=username)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
-        messages.error(request, "Kontrollera uppgifterna: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        problems = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        messages.error(request, _("Check the details: %(problems)s") % {"problems": problems})
     else:
         try:
             result = do(user, form.cleaned_data if form is not None else None)
@@ -85,19 +87,19 @@ def _change(request, username, form_class, do, success):
 @staff_required
 @require_POST
 def add_training(request, username):
-    return _change(request, username, TrainingForm, lambda u, d: services.record_training(u, d["course"], d["completed_on"], valid_until=d["valid_until"], actor=request.user), "Utbildningen är registrerad.")
+    return _change(request, username, TrainingForm, lambda u, d: services.record_training(u, d["course"], d["completed_on"], valid_until=d["valid_until"], actor=request.user), _("The training is recorded."))
 
 
 @staff_required
 @require_POST
 def add_absence(request, username):
-    return _change(request, username, AbsenceForm, lambda u, d: services.record_absence(u, d["start"], d["end"], d["reason"], actor=request.user), "Frånvaron är registrerad. Kanaler som blir obevakade visas på översikten.")
+    return _change(request, username, AbsenceForm, lambda u, d: services.record_absence(u, d["start"], d["end"], d["reason"], actor=request.user), _("The absence is recorded. Channels left unwatched are shown on the overview."))
 
 
 @staff_required
 @require_POST
 def add_grant(request, username):
-    return _change(request, username, GrantForm, lambda u, d: services.grant_role(u, d["role"], unit=d["unit"], actor=request.user), "Rollen är tilldelad.")
+    return _change(request, username, GrantForm, lambda u, d: services.grant_role(u, d["role"], unit=d["unit"], actor=request.user), _("The role is granted."))
 
 
 @staff_required
@@ -107,7 +109,7 @@ def revoke_grant(request, username, grant_id):
         grant = get_object_or_404(RoleGrant, pk=grant_id, user=user)
         services.revoke_role(grant, actor=request.user)
 
-    return _change(request, username, None, do, "Rollen är borttagen.")
+    return _change(request, username, None, do, _("The role is removed."))
 
 
 @staff_required
@@ -115,7 +117,7 @@ def revoke_grant(request, username, grant_id):
 def mark_left(request, username):
     def success(channels):
         if channels:
-            return "Personen är markerad som slutad. Byt lösenord för: " + ", ".join(c.name for c in channels) + "."
-        return "Personen är markerad som slutad."
+            return _("The person is marked as having left. Change the password for: %(channels)s.") % {"channels": ", ".join(c.name for c in channels)}
+        return _("The person is marked as having left.")
 
     return _change(request, username, LeftForm, lambda u, d: services.mark_left(u, d["left_on"], actor=request.user), success)

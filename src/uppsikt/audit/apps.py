@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "uppsikt.audit"
     label = "audit"
-    verbose_name = "Granskningslogg"
+    verbose_name = _("Audit log")

@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -37,8 +38,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "händelse"
-        verbose_name_plural = "händelser"
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ChannelsConfig(AppConfig):
     name = "uppsikt.channels"
     label = "channels"
-    verbose_name = "Kanaler"
+    verbose_name = _("Channels")

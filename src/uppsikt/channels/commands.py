@@ -3,23 +3,26 @@ from __future__ import annotations
 import json
 
 from uppsikt.cli import CommandError, ensure_migrated, setup_django
+from uppsikt.core.i18n import gettext as _
 
 
 def register(sub) -> None:
-    channel = sub.add_parser("channel", help="kanalregistret")
-    csub = channel.add_subparsers(dest="channel_command", metavar="ÅTGÄRD")
+    from uppsikt.policies.loader import DEFAULT_PRESET
+
+    channel = sub.add_parser("channel", help=_("the channel register"))
+    csub = channel.add_subparsers(dest="channel_command", metavar=_("ACTION"))
     csub.required = True
 
-    p = csub.add_parser("create", help="registrera en kanal (föreslagen)")
-    p.add_argument("--platform", required=True, help="facebook, instagram, x, youtube, linkedin, mastodon eller sandbox")
+    p = csub.add_parser("create", help=_("register a channel (proposed)"))
+    p.add_argument("--platform", required=True, help=_("facebook, instagram, x, youtube, linkedin, mastodon or sandbox"))
     p.add_argument("--name", required=True)
-    p.add_argument("--policy", default=None, help="policy eller förval (standard: nationell)")
-    p.add_argument("--unit", default=None, help="ägande enhetens namn")
+    p.add_argument("--policy", default=None, help=_("policy or preset (default: %(preset)s)") % {"preset": DEFAULT_PRESET})
+    p.add_argument("--unit", default=None, help=_("name of the owning unit"))
     p.add_argument("--url", default="")
     p.add_argument("--handle", default="")
     p.set_defaults(handler=cmd_create)
 
-    p = csub.add_parser("list", help="alla kanaler som JSON")
+    p = csub.add_parser("list", help=_("every channel as JSON"))
     p.set_defaults(handler=cmd_list)
 
     try:
@@ -36,12 +39,12 @@ def cmd_create(args) -> int:
 
     # What can be checked without the database is checked first, so a mistake leaves nothing behind.
     if args.platform not in PLATFORMS:
-        raise CommandError(f"Okänd plattform ”{args.platform}”. Välj en av: {', '.join(PLATFORMS)}.")
+        raise CommandError(_("Unknown platform “%(platform)s”. Choose one of: %(platforms)s.") % {"platform": args.platform, "platforms": ", ".join(PLATFORMS)})
     if not args.name.strip():
-        raise CommandError("Kanalen måste ha ett namn.")
+        raise CommandError(_("The channel must have a name."))
     policy = args.policy or DEFAULT_PRESET
     if policy not in preset_names() and not _database_exists():
-        raise CommandError(f"okänd policy '{policy}'; finns: {', '.join(preset_names())}")
+        raise CommandError(_("unknown policy '%(name)s'; there are: %(names)s") % {"name": policy, "names": ", ".join(preset_names())})
     setup_django()
     ensure_migrated()
     from django.core.exceptions import ValidationError
@@ -55,12 +58,12 @@ def cmd_create(args) -> int:
     if args.unit:
         unit = Unit.objects.filter(name=args.unit).first()
         if unit is None:
-            raise CommandError(f"okänd enhet: {args.unit}")
+            raise CommandError(_("unknown unit: %(unit)s") % {"unit": args.unit})
     if args.url:
         try:
             URLValidator()(args.url)
         except ValidationError:
-            raise CommandError(f"ogiltig adress: {args.url}") from None
+            raise CommandError(_("invalid address: %(url)s") % {"url": args.url}) from None
     try:
         channel = propose_channel(name=args.name, platform=args.platform, policy_name=policy, unit=unit, actor=None, url=args.url, handle=args.handle)
     except TransitionError as exc:

@@ -7,6 +7,8 @@ policy's chain; the last step moves the channel to approved.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_lazy as _
+
 from .models import Status
 
 # (from status, transition) -> to status
@@ -20,13 +22,15 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.CLOSING, "close"): Status.CLOSED,
 }
 
-TRANSITION_LABELS = {
-    "complete_checklist": "markera checklistan som klar",
-    "approve": "godkänna",
-    "reject": "avslå",
-    "activate": "aktivera",
-    "start_closing": "påbörja avslut",
-    "close": "stänga",
+# Why a transition is refused, one whole sentence per transition; %(status)s is the
+# channel's status in lower case ("active").
+TRANSITION_REFUSALS = {
+    "complete_checklist": _("The checklist cannot be marked as complete for a channel that is %(status)s."),
+    "approve": _("A channel that is %(status)s cannot be approved."),
+    "reject": _("A channel that is %(status)s cannot be rejected."),
+    "activate": _("A channel that is %(status)s cannot be activated."),
+    "start_closing": _("Closing cannot be started for a channel that is %(status)s."),
+    "close": _("A channel that is %(status)s cannot be closed."),
 }
 
 # Who may carry out a transition (approval is decided by the policy's chain instead).
@@ -40,7 +44,7 @@ TRANSITION_ROLES: dict[str, set[str]] = {
 
 
 class TransitionError(Exception):
-    """A lifecycle step that is not allowed; the message is Swedish and shown as is."""
+    """A lifecycle step that is not allowed; the message is translated and shown as is."""
 
 
 def target(status: str, transition: str) -> str:
@@ -48,9 +52,12 @@ def target(status: str, transition: str) -> str:
         return TRANSITIONS[(status, transition)]
     except KeyError:
         label = Status(status).label.lower() if status in Status.values else status
-        raise TransitionError(
-            f"Det går inte att {TRANSITION_LABELS.get(transition, transition)} en kanal som är {label}."
-        ) from None
+        refusal = TRANSITION_REFUSALS.get(transition)
+        if refusal is None:
+            message = gettext("The step “%(transition)s” does not exist for a channel that is %(status)s.") % {"transition": transition, "status": label}
+        else:
+            message = refusal % {"status": label}
+        raise TransitionError(message) from None
 
 
 def allowed_transitions(status: str) -> list[str]:

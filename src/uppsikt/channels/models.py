@@ -4,37 +4,43 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from uppsikt.policies.vocabulary import PLATFORM_LABELS
 
 
 class Status(models.TextChoices):
-    PROPOSED = "proposed", "Föreslagen"
-    CHECKLIST_DONE = "checklist_done", "Checklista klar"
-    APPROVED = "approved", "Godkänd"
-    ACTIVE = "active", "Aktiv"
-    CLOSING = "closing", "Avslutas"
-    CLOSED = "closed", "Stängd"
-    REJECTED = "rejected", "Avslagen"
+    PROPOSED = "proposed", _("Proposed")
+    CHECKLIST_DONE = "checklist_done", _("Checklist done")
+    APPROVED = "approved", _("Approved")
+    ACTIVE = "active", _("Active")
+    CLOSING = "closing", _("Closing")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
 
 
 class Channel(models.Model):
     """One official account on a platform (GOV-1). Status changes only through channels.services."""
 
-    slug = models.SlugField("kortnamn", max_length=80, unique=True)
-    name = models.CharField("namn", max_length=200)
-    platform = models.CharField("plattform", max_length=20, choices=list(PLATFORM_LABELS.items()))
-    handle = models.CharField("användarnamn", max_length=200, blank=True)
-    url = models.URLField("adress", blank=True)
-    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="channels", verbose_name="ägande enhet")
-    purpose = models.TextField("syfte", blank=True)
-    target_group = models.TextField("målgrupp", blank=True)
-    goals = models.TextField("mål", blank=True)
-    communication_plan = models.TextField("kommunikationsplan", blank=True)
-    official_email = models.EmailField("officiell e-post", blank=True)
-    policy_name = models.CharField("policy", max_length=63)
-    policy_snapshot = models.JSONField("policy vid start", default=dict, editable=False, help_text="The policy as it was when the channel was proposed: its checklist, approval chain and profile requirements govern the start-up.")
-    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    platform = models.CharField(_("platform"), max_length=20, choices=list(PLATFORM_LABELS.items()))
+    handle = models.CharField(_("user name"), max_length=200, blank=True)
+    url = models.URLField(_("address"), blank=True)
+    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="channels", verbose_name=_("owning unit"))
+    purpose = models.TextField(_("purpose"), blank=True)
+    target_group = models.TextField(_("target group"), blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    communication_plan = models.TextField(_("communication plan"), blank=True)
+    official_email = models.EmailField(_("official e-mail"), blank=True)
+    policy_name = models.CharField(_("policy"), max_length=63)
+    policy_snapshot = models.JSONField(
+        _("policy at start"),
+        default=dict,
+        editable=False,
+        help_text=_("The policy as it was when the channel was proposed: its checklist, approval chain and profile requirements govern the start-up."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(null=True, blank=True)
@@ -42,8 +48,8 @@ class Channel(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "kanal"
-        verbose_name_plural = "kanaler"
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
 
     def __str__(self) -> str:
         return self.name
@@ -87,7 +93,7 @@ class ChecklistAnswer(models.Model):
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="checklist")
     key = models.CharField(max_length=64)
     done = models.BooleanField(default=False)
-    answer = models.TextField("svar", blank=True)
+    answer = models.TextField(_("answer"), blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(null=True, blank=True)
 
@@ -114,15 +120,15 @@ class Member(models.Model):
     """A person who runs the channel (GOV-4), and whether they may speak for the municipality (GOV-9)."""
 
     class Role(models.TextChoices):
-        EDITOR = "redaktor", "Redaktör"
-        KOMMUNIKATOR = "kommunikator", "Kommunikatör"
-        OWNER = "verksamhetschef", "Ansvarig chef"
+        EDITOR = "redaktor", _("Editor")
+        KOMMUNIKATOR = "kommunikator", _("Communications officer")
+        OWNER = "verksamhetschef", _("Responsible manager")
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="channel_memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.EDITOR)
-    authorised_speaker = models.BooleanField("får uttala sig för kommunen", default=False)
-    tasked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="uppdrag från chef")
+    authorised_speaker = models.BooleanField(_("may speak for the municipality"), default=False)
+    tasked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("task given by manager"))
     added_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
 
@@ -137,11 +143,11 @@ class CredentialCustody(models.Model):
     """Who holds the channel's log-in, where it is deposited, when it last changed (GOV-5). Never the password."""
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="custody")
-    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="innehavare")
-    login_email = models.EmailField("inloggningens e-post (officiell)")
-    deposited_with = models.CharField("deponerad hos", max_length=200)
-    storage = models.CharField("förvaras i", max_length=200, help_text="t.ex. kommunens lösenordshanterare; aldrig lösenordet självt")
-    last_rotated_on = models.DateField("senast bytt")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("holder"))
+    login_email = models.EmailField(_("the log-in's e-mail (official)"))
+    deposited_with = models.CharField(_("deposited with"), max_length=200)
+    storage = models.CharField(_("kept in"), max_length=200, help_text=_("e.g. the municipality's password manager; never the password itself"))
+    last_rotated_on = models.DateField(_("last changed"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)

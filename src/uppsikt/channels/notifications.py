@@ -2,7 +2,8 @@
 (LE §9 "Meddela kommunikationsteamet när ni upprättar eller avslutar ett konto", GOV-8).
 
 Recipients are the people holding the policy's ``approval.notify`` roles for the channel's
-unit. Mail is sent by the background worker after the change is committed.
+unit. Mail is sent by the background worker after the change is committed, in the
+product's language (``LANGUAGE_CODE``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from huey.contrib.djhuey import db_task
 
 from uppsikt.accounts.models import RoleGrant
@@ -17,12 +20,14 @@ from uppsikt.accounts.models import RoleGrant
 from .models import Channel
 
 SUBJECTS = {
-    "activated": "Ny kanal i sociala medier: {name}",
-    "closed": "Kanal i sociala medier stängd: {name}",
+    "activated": gettext_noop("New channel in social media: %(name)s"),
+    "closed": gettext_noop("Channel in social media closed: %(name)s"),
 }
 BODIES = {
-    "activated": "{name} ({platform}) för {unit} är nu aktiv och finns i kommunens förteckning över kanaler i sociala medier.\n\nAdress: {url}\n",
-    "closed": "{name} ({platform}) för {unit} är stängd. Innehållet är bevarat och registrerat enligt riktlinjen.\n",
+    "activated": gettext_noop(
+        "%(name)s (%(platform)s) for %(unit)s is now active and listed in the municipality's register of channels in social media.\n\nAddress: %(url)s\n"
+    ),
+    "closed": gettext_noop("%(name)s (%(platform)s) for %(unit)s is closed. Its content is preserved and registered as the guideline requires.\n"),
 }
 
 
@@ -48,5 +53,8 @@ def send_channel_notice(channel_id: int, event: str) -> int:
     to = recipients(channel)
     if not to:
         return 0
-    values = {"name": channel.name, "platform": channel.platform_label, "unit": channel.unit or settings.UPPSIKT_MUNICIPALITY, "url": channel.url or "–"}
-    return send_mail(SUBJECTS[event].format(**values), BODIES[event].format(**values), settings.DEFAULT_FROM_EMAIL, to)
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"name": channel.name, "platform": channel.platform_label, "unit": channel.unit or settings.UPPSIKT_MUNICIPALITY, "url": channel.url or "–"}
+        subject = gettext(SUBJECTS[event]) % values
+        body = gettext(BODIES[event]) % values
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)

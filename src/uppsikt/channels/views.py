@@ -8,13 +8,14 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from uppsikt.accounts.models import Unit, User
 from uppsikt.accounts.services import roles_of
 from uppsikt.audit.events import history_for
 from uppsikt.policies.services import policy_names
-from uppsikt.policies.vocabulary import ACTION_LABELS_SV, CATEGORY_LABELS_SV, ROLES, SCOPES
+from uppsikt.policies.vocabulary import ACTION_LABELS, CATEGORY_LABELS, ROLES, SCOPES
 from uppsikt.web.auth import staff_required
 
 from . import services
@@ -56,7 +57,7 @@ def propose(request):
         except TransitionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Kanalen {channel.name} är föreslagen. Fyll i checklistan.")
+            messages.success(request, _("The channel %(name)s is proposed. Fill in the checklist.") % {"name": channel.name})
             return redirect("channels:detail", slug=channel.slug)
     return render(request, "channels/propose.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -96,9 +97,14 @@ def detail(request, slug):
         "today": timezone.localdate(),
         "details_form": DetailsForm(initial={f: getattr(channel, f) for f in services.EDITABLE_FIELDS}),
         "roles": ROLES,
-        "categories": [(CATEGORY_LABELS_SV[k], r, ACTION_LABELS_SV[r.action]) for k, r in policy.moderation.categories.items()],
+        "categories": [(CATEGORY_LABELS[k], r, ACTION_LABELS[r.action]) for k, r in policy.moderation.categories.items()],
     }
     return render(request, "channels/detail.html", context)
+
+
+def _form_problems(form) -> str:
+    """A form's errors on one line: "Label: error; Label: error"."""
+    return "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
 
 
 def _act(request, slug, fn, success: str, anchor: str = ""):
@@ -124,34 +130,34 @@ def checklist(request, slug):
         }
         services.save_checklist(channel, answers, actor=request.user)
 
-    return _act(request, slug, do, "Checklistan är sparad.", "#checklista")
+    return _act(request, slug, do, _("The checklist is saved."), "#checklista")
 
 
 @staff_required
 def complete_checklist(request, slug):
-    return _act(request, slug, lambda c: services.complete_checklist(c, actor=request.user), "Checklistan är klar och kanalen väntar på godkännande.")
+    return _act(request, slug, lambda c: services.complete_checklist(c, actor=request.user), _("The checklist is complete and the channel is waiting for approval."))
 
 
 @staff_required
 def approve(request, slug):
-    return _act(request, slug, lambda c: services.approve(c, actor=request.user, comment=request.POST.get("comment", "")), "Ditt godkännande är registrerat.", "#godkannande")
+    return _act(request, slug, lambda c: services.approve(c, actor=request.user, comment=request.POST.get("comment", "")), _("Your approval is recorded."), "#godkannande")
 
 
 @staff_required
 def reject(request, slug):
     form = ReasonForm(request.POST)
     reason = form.data.get("reason", "")
-    return _act(request, slug, lambda c: services.reject(c, actor=request.user, reason=reason), "Kanalen är avslagen.")
+    return _act(request, slug, lambda c: services.reject(c, actor=request.user, reason=reason), _("The channel is rejected."))
 
 
 @staff_required
 def activate(request, slug):
-    return _act(request, slug, lambda c: services.activate(c, actor=request.user), "Kanalen är aktiv och syns i den publika förteckningen.")
+    return _act(request, slug, lambda c: services.activate(c, actor=request.user), _("The channel is active and shown in the public register."))
 
 
 @staff_required
 def start_closing(request, slug):
-    return _act(request, slug, lambda c: services.start_closing(c, actor=request.user, reason=request.POST.get("reason", "")), "Avslutet är påbörjat. Bevara innehållet innan kanalen stängs.")
+    return _act(request, slug, lambda c: services.start_closing(c, actor=request.user, reason=request.POST.get("reason", "")), _("Closing has begun. Preserve the content before the channel is closed."))
 
 
 @staff_required
@@ -159,7 +165,7 @@ def close(request, slug):
     def do(channel):
         services.close(channel, actor=request.user, content_preserved=request.POST.get("content_preserved") == "on", comms_informed=request.POST.get("comms_informed") == "on")
 
-    return _act(request, slug, do, "Kanalen är stängd.")
+    return _act(request, slug, do, _("The channel is closed."))
 
 
 @staff_required
@@ -167,10 +173,10 @@ def update(request, slug):
     def do(channel):
         form = DetailsForm(request.POST)
         if not form.is_valid():
-            raise TransitionError("Kontrollera uppgifterna: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+            raise TransitionError(_("Check the details: %(problems)s") % {"problems": _form_problems(form)})
         services.update_details(channel, actor=request.user, **form.cleaned_data)
 
-    return _act(request, slug, do, "Uppgifterna är sparade.", "#uppgifter")
+    return _act(request, slug, do, _("The details are saved."), "#uppgifter")
 
 
 @staff_required
@@ -178,11 +184,11 @@ def add_member(request, slug):
     def do(channel):
         form = MemberForm(request.POST)
         if not form.is_valid():
-            raise TransitionError("Välj en person och en roll.")
+            raise TransitionError(_("Choose a person and a role."))
         d = form.cleaned_data
         services.add_member(channel, d["user"], role=d["role"], authorised_speaker=d["authorised_speaker"], actor=request.user)
 
-    return _act(request, slug, do, "Personen sköter nu kanalen.", "#bemanning")
+    return _act(request, slug, do, _("The person now runs the channel."), "#bemanning")
 
 
 @staff_required
@@ -191,7 +197,7 @@ def remove_member(request, slug, member_id):
         member = get_object_or_404(Member, pk=member_id, channel=channel)
         services.remove_member(member, actor=request.user)
 
-    return _act(request, slug, do, "Personen sköter inte längre kanalen.", "#bemanning")
+    return _act(request, slug, do, _("The person no longer runs the channel."), "#bemanning")
 
 
 @staff_required
@@ -199,10 +205,10 @@ def add_custody(request, slug):
     def do(channel):
         form = CustodyForm(request.POST)
         if not form.is_valid():
-            raise TransitionError("Kontrollera uppgifterna om inloggningen: " + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+            raise TransitionError(_("Check the details of the log-in: %(problems)s") % {"problems": _form_problems(form)})
         services.record_custody(channel, actor=request.user, **form.cleaned_data)
 
-    return _act(request, slug, do, "Förvaringen av inloggningen är registrerad.", "#inloggning")
+    return _act(request, slug, do, _("Where the log-in is kept is recorded."), "#inloggning")
 
 
 @staff_required
@@ -214,10 +220,10 @@ def rotate_custody(request, slug, custody_id):
         try:
             rotated_on = date.fromisoformat(request.POST.get("rotated_on", ""))
         except ValueError:
-            raise TransitionError("Ange datum för lösenordsbytet (ÅÅÅÅ-MM-DD).") from None
+            raise TransitionError(_("Give the date of the password change (YYYY-MM-DD).")) from None
         services.record_rotation(custody, rotated_on=rotated_on, actor=request.user)
 
-    return _act(request, slug, do, "Lösenordsbytet är registrerat.", "#inloggning")
+    return _act(request, slug, do, _("The password change is recorded."), "#inloggning")
 
 
 @staff_required
@@ -226,7 +232,7 @@ def task_speaker(request, slug, member_id):
         member = get_object_or_404(Member, pk=member_id, channel=channel)
         services.task_speaker(member, actor=request.user)
 
-    return _act(request, slug, do, "Uppdraget att uttala sig för kommunen är registrerat.", "#bemanning")
+    return _act(request, slug, do, _("The task of speaking for the municipality is recorded."), "#bemanning")
 
 
 @staff_required
@@ -235,7 +241,7 @@ def profile(request, slug):
         done = {item.key for item in channel.startup_policy.profile if request.POST.get(f"profile_{item.key}") == "on"}
         services.save_profile(channel, done, actor=request.user)
 
-    return _act(request, slug, do, "Profilkontrollen är sparad.", "#profil")
+    return _act(request, slug, do, _("The profile check is saved."), "#profil")
 
 
 # --- public (GOV-7) -------------------------------------------------------------------

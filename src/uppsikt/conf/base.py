@@ -127,7 +127,7 @@ AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 REQUIRE_2FA = config("UPPSIKT_REQUIRE_2FA", True, cast=bool, help="Require TOTP two-factor authentication for staff log-in.")
 
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LANGUAGES = [("sv", "Svenska")]  # the UI is Swedish for everyone; English is the source language of the catalogue
 LOCALE_PATHS = [BASE_DIR / "conf" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

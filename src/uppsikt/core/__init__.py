@@ -1,1 +1,1 @@
-"""Commands that belong to the product as a whole: setup, demo, serve."""
+"""What belongs to the product as a whole: the setup, demo and serve commands, and shared helpers (translation, encryption)."""

@@ -6,25 +6,26 @@ import subprocess
 import sys
 
 from uppsikt.cli import CommandError, ensure_migrated, setup_django
+from uppsikt.core.i18n import gettext as _, ngettext
 
 
 def register(sub) -> None:
-    p = sub.add_parser("setup", help="skapa eller migrera datamappen (idempotent)")
+    p = sub.add_parser("setup", help=_("create or migrate the data folder (idempotent)"))
     p.set_defaults(handler=cmd_setup)
 
-    p = sub.add_parser("demo", help="ladda en demokommun")
-    p.add_argument("--policy", default="mora", help="förval för demokommunen")
+    p = sub.add_parser("demo", help=_("load a demo municipality"))
+    p.add_argument("--policy", default="mora", help=_("preset for the demo municipality"))
     p.set_defaults(handler=cmd_demo)
 
-    p = sub.add_parser("serve", help="webbapp och bakgrundsarbetare på 127.0.0.1")
+    p = sub.add_parser("serve", help=_("web app and background worker on 127.0.0.1"))
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--no-worker", action="store_true", help="starta inte bakgrundsarbetaren")
+    p.add_argument("--no-worker", action="store_true", help=_("do not start the background worker"))
     p.set_defaults(handler=cmd_serve)
 
-    p = sub.add_parser("config", help="miljövariablerna som Uppsikt läser, med förklaring")
+    p = sub.add_parser("config", help=_("the environment variables Uppsikt reads, explained"))
     p.set_defaults(handler=cmd_config)
 
-    p = sub.add_parser("audit", help="granskningsloggen")
+    p = sub.add_parser("audit", help=_("the audit log"))
     p.add_argument("action", choices=["verify"])
     p.set_defaults(handler=cmd_audit)
 
@@ -87,8 +88,10 @@ def cmd_audit(args) -> int:
     for line in problems:
         print(line)
     if problems:
-        raise CommandError(f"granskningsloggen är inte intakt ({len(problems)} fel)")
-    print("Granskningsloggen är intakt.")
+        raise CommandError(
+            ngettext("the audit log is not intact (%(count)d error)", "the audit log is not intact (%(count)d errors)", len(problems)) % {"count": len(problems)}
+        )
+    print(_("The audit log is intact."))
     return 0
 
 
@@ -97,6 +100,9 @@ def cmd_config(args) -> int:
     from uppsikt.conf.config import REGISTRY
 
     for setting in sorted(REGISTRY.values(), key=lambda s: s.name):
-        default = "" if setting.default is None else f" (standard: {setting.default})"
-        print(f"{setting.name}{default}\n    {setting.help}")
+        if setting.default is None:
+            print(setting.name)
+        else:
+            print(_("%(name)s (default: %(default)s)") % {"name": setting.name, "default": setting.default})
+        print(f"    {setting.help}")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 
 class DecryptionError(Exception):
@@ -19,7 +20,7 @@ class DecryptionError(Exception):
 def _keys() -> list[str]:
     raw = getattr(settings, "FIELD_ENCRYPTION_KEY", None)
     if not raw:
-        raise ImproperlyConfigured("UPPSIKT_ENCRYPTION_KEY saknas: ange en Fernet-nyckel för att kunna spara API-uppgifter.")
+        raise ImproperlyConfigured(_("UPPSIKT_ENCRYPTION_KEY is missing: give a Fernet key to be able to store API credentials."))
     keys = list(raw) if isinstance(raw, (list, tuple)) else [k.strip() for k in str(raw).split(",")]
     return [k for k in keys if k]
 
@@ -28,7 +29,7 @@ def fernet() -> MultiFernet:
     try:
         return MultiFernet([Fernet(key) for key in _keys()])
     except ValueError:
-        raise ImproperlyConfigured("UPPSIKT_ENCRYPTION_KEY är ingen giltig Fernet-nyckel (32 byte, url-säker base64).") from None
+        raise ImproperlyConfigured(_("UPPSIKT_ENCRYPTION_KEY is not a valid Fernet key (32 bytes, URL-safe base64).")) from None
 
 
 def encrypt(plaintext: str) -> str:
@@ -40,7 +41,7 @@ def decrypt(token: str) -> str:
     try:
         return fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, UnicodeError, ValueError):
-        raise DecryptionError("den krypterade uppgiften kan inte läsas med de inställda nycklarna (UPPSIKT_ENCRYPTION_KEY)") from None
+        raise DecryptionError(_("the encrypted value cannot be read with the configured keys (UPPSIKT_ENCRYPTION_KEY)")) from None
 
 
 def rotate(token: str) -> str:
@@ -48,7 +49,7 @@ def rotate(token: str) -> str:
     try:
         return fernet().rotate(token.encode("ascii")).decode("ascii")
     except (InvalidToken, UnicodeError, ValueError):
-        raise DecryptionError("den krypterade uppgiften kan inte läsas med de inställda nycklarna (UPPSIKT_ENCRYPTION_KEY)") from None
+        raise DecryptionError(_("the encrypted value cannot be read with the configured keys (UPPSIKT_ENCRYPTION_KEY)")) from None
 
 
 def generate_key() -> str:

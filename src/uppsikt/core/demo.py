@@ -1,4 +1,8 @@
-"""A believable demo municipality: units, people with roles and training, channels in every state."""
+"""A believable demo municipality: units, people with roles and training, channels in every state.
+
+The names of people, units and channels are Swedish data, not interface text; the log-in
+instructions printed at the end are interface text and translated.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from uppsikt.accounts import services as accounts
 from uppsikt.accounts.models import COURSES, Unit, User
@@ -39,7 +44,7 @@ def _unit(name, kind, parent=None, **kw):
 def build_demo(preset: str = "mora") -> str:
     names = preset_names()
     if preset not in names:
-        raise ValueError(f"okänt förval '{preset}'; finns: {', '.join(names)}")
+        raise ValueError(_("unknown preset '%(name)s'; there are: %(names)s") % {"name": preset, "names": ", ".join(names)})
     if User.objects.filter(username="karin").exists():
         return login_details(preset, again=True)
     accounts.ensure_roles()
@@ -158,13 +163,20 @@ def _codes(user) -> list[str]:
 
 
 def login_details(preset: str, again: bool = False) -> str:
+    values = {"municipality": MUNICIPALITY, "preset": preset}
+    if again:
+        loaded = _("The demo municipality %(municipality)s is already loaded (guideline: %(preset)s).") % values
+    else:
+        loaded = _("The demo municipality %(municipality)s is loaded (guideline: %(preset)s).") % values
     lines = [
-        f"Demokommunen {MUNICIPALITY} är {'redan ' if again else ''}laddad (riktlinje: {preset}).",
-        f"Lösenord för alla demoanvändare: {DEMO_PASSWORD}",
-        "Tvåstegsverifiering: ange en av reservkoderna som engångskod (varje kod fungerar en gång).",
+        loaded,
+        _("Password for every demo user: %(password)s") % {"password": DEMO_PASSWORD},
+        _("Two-step verification: give one of the backup codes as the one-time code (each code works once)."),
     ]
     for username in ("karin", "omar", "elin", "jonas", "lena", "admin"):
         user = User.objects.filter(username=username).first()
         if user:
-            lines.append(f"  {username:<6} {user.title or 'systemförvaltare':<32} reservkoder: {', '.join(_codes(user)) or '(slut)'}")
+            title = user.title or _("system administrator")
+            codes = _("backup codes: %(codes)s") % {"codes": ", ".join(_codes(user)) or _("(used up)")}
+            lines.append(f"  {username:<6} {title:<32} {codes}")
     return "\n".join(lines)

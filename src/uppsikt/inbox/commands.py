@@ -6,56 +6,87 @@ import json
 import os
 import sys
 
+import gettext as stdlib_gettext
+from functools import lru_cache
+from pathlib import Path
+
 from uppsikt.cli import CommandError, ensure_migrated, setup_django
+from uppsikt.core import i18n
+
+
+@lru_cache(maxsize=1)
+def _own_catalogue() -> stdlib_gettext.NullTranslations:
+    locale = Path(__file__).resolve().parent / "locale"
+    return stdlib_gettext.translation("django", localedir=str(locale), languages=[i18n.DEFAULT_LANGUAGE], fallback=True)
+
+
+def _(message: str) -> str:
+    """Translated through the product's catalogue; before Django is set up, this app's own catalogue fills in."""
+    text = i18n.gettext(message)
+    if text == message:
+        text = _own_catalogue().gettext(message)
+    return text
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import", help="importera en plattforms egen export (mapp, zip eller tar.gz)")
-    p.add_argument("--channel", required=True, metavar="KANAL", help="kanalens kortnamn")
-    p.add_argument("--format", required=True, metavar="FORMAT", help="facebook-export, instagram-export, x-archive eller mastodon-archive")
-    p.add_argument("path", metavar="SÖKVÄG", help="exportens fil eller mapp")
+    p = sub.add_parser("import", help=_("import a platform's own export (folder, zip or tar.gz)"))
+    p.add_argument("--channel", required=True, metavar=_("CHANNEL"), help=_("the channel's short name"))
+    p.add_argument("--format", required=True, metavar="FORMAT", help=_("facebook-export, instagram-export, x-archive or mastodon-archive"))
+    p.add_argument("path", metavar=_("PATH"), help=_("the export's file or folder"))
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("items", help="kanalens poster")
-    items = p.add_subparsers(dest="items_command", metavar="ÅTGÄRD")
+    p = sub.add_parser("items", help=_("the channel's items"))
+    items = p.add_subparsers(dest="items_command", metavar=_("ACTION"))
     items.required = True
-    e = items.add_parser("export", help="alla sparade poster som JSONL")
-    e.add_argument("--channel", required=True, metavar="KANAL", help="kanalens kortnamn")
+    e = items.add_parser("export", help=_("every stored item as JSONL"))
+    e.add_argument("--channel", required=True, metavar=_("CHANNEL"), help=_("the channel's short name"))
     e.set_defaults(handler=cmd_items_export)
 
 
+def _database_exists() -> bool:
+    """Whether there is a database to look in; an empty data folder is left untouched."""
+    from django.apps import apps
+
+    from uppsikt.conf.config import data_dir
+
+    if apps.ready or os.environ.get("DATABASE_URL"):
+        return True
+    return (data_dir() / "uppsikt.sqlite3").exists()
+
+
 def _channel(slug: str):
+    if not _database_exists():
+        raise CommandError(_("the channel %(slug)r does not exist") % {"slug": slug})
+    setup_django()
+    ensure_migrated()
     from uppsikt.channels.models import Channel
 
     channel = Channel.objects.filter(slug=slug).first()
     if channel is None:
-        raise CommandError(f"kanalen {slug!r} finns inte")
+        raise CommandError(_("the channel %(slug)r does not exist") % {"slug": slug})
     return channel
 
 
 def cmd_import(args) -> int:
-    setup_django()
-    ensure_migrated()
+    channel = _channel(args.channel)
     from uppsikt.inbox.services import import_export
     from uppsikt.platforms.base import ImportFormatError
     from uppsikt.platforms.importers import get_importer
 
-    channel = _channel(args.channel)
     try:
         get_importer(args.format)
         result = import_export(channel, args.format, args.path)
     except ImportFormatError as exc:
         raise CommandError(str(exc)) from None
-    print(json.dumps({"format": args.format, "channel": channel.slug, "read": result.read, "created": result.created, "duplicates": result.duplicates}, ensure_ascii=False))
+    summary = {"format": args.format, "channel": channel.slug, "read": result.read, "created": result.created, "duplicates": result.duplicates}
+    print(json.dumps(summary, ensure_ascii=False))
     return 0
 
 
 def cmd_items_export(args) -> int:
-    setup_django()
-    ensure_migrated()
+    channel = _channel(args.channel)
     from uppsikt.inbox.services import export_rows
 
-    channel = _channel(args.channel)
     out = sys.stdout
     try:
         for row in export_rows(channel):

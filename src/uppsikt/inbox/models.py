@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from uppsikt.channels.models import Channel
 from uppsikt.records.models import EvidenceBlob
@@ -27,22 +29,22 @@ class RecordImmutableError(Exception):
 
 
 class Kind(models.TextChoices):
-    POST = "post", "Inlägg"
-    COMMENT = "comment", "Kommentar"
-    REPLY = "reply", "Svar"
-    MESSAGE = "message", "Meddelande"
+    POST = "post", pgettext_lazy("item kind", "Post")
+    COMMENT = "comment", pgettext_lazy("item kind", "Comment")
+    REPLY = "reply", pgettext_lazy("item kind", "Reply")
+    MESSAGE = "message", pgettext_lazy("item kind", "Message")
 
 
 class RecordStatus(models.TextChoices):
-    INKOMMEN = "inkommen", "Inkommen"
-    UPPRATTAD = "upprattad", "Upprättad"
+    INKOMMEN = "inkommen", _("Received (inkommen)")
+    UPPRATTAD = "upprattad", _("Drawn up (upprättad)")
 
 
 class Source(models.TextChoices):
-    API = "api", "Plattformens API"
-    IMPORT = "import", "Plattformens export"
-    WEBHOOK = "webhook", "Webbkrok"
-    SANDBOX = "sandbox", "Övningskanal"
+    API = "api", _("The platform's API")
+    IMPORT = "import", _("The platform's export")
+    WEBHOOK = "webhook", _("Webhook")
+    SANDBOX = "sandbox", _("Practice channel")
 
 
 RAW_PACK_MEDIA_TYPE = "application/vnd.uppsikt.raw-records"
@@ -67,36 +69,36 @@ class AppendOnlyQuerySet(models.QuerySet):
 class Item(models.Model):
     """One post, comment, reply or message as first captured."""
 
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="items", verbose_name="kanal")
-    platform_id = models.CharField("plattformens id", max_length=512)
-    kind = models.CharField("typ", max_length=10, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name="svar på")
-    parent_platform_id = models.CharField("svar på (plattformens id)", max_length=512, null=True, blank=True)
-    author_id = models.CharField("avsändarens id", max_length=255, blank=True)
-    author_name = models.CharField("avsändare", max_length=255, blank=True)
-    text = models.TextField("text", blank=True)
-    media = models.JSONField("media", default=list, blank=True)
-    url = models.TextField("adress", blank=True)
-    published_at = models.DateTimeField("publicerad")
-    edited_at = models.DateTimeField("ändrad på plattformen", null=True, blank=True)
-    deleted = models.BooleanField("borttagen när den först sågs", default=False)
-    record_status = models.CharField("handlingens status", max_length=10, choices=RecordStatus.choices)
-    raw_sha256 = models.CharField("SHA-256 för rådata", max_length=64)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="items", verbose_name=_("channel"))
+    platform_id = models.CharField(_("platform id"), max_length=512)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name=_("reply to"))
+    parent_platform_id = models.CharField(_("reply to (platform id)"), max_length=512, null=True, blank=True)
+    author_id = models.CharField(_("author id"), max_length=255, blank=True)
+    author_name = models.CharField(_("author"), max_length=255, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    media = models.JSONField(_("media"), default=list, blank=True)
+    url = models.TextField(_("address"), blank=True)
+    published_at = models.DateTimeField(_("published"))
+    edited_at = models.DateTimeField(_("edited on the platform"), null=True, blank=True)
+    deleted = models.BooleanField(_("removed when first seen"), default=False)
+    record_status = models.CharField(_("record status"), max_length=10, choices=RecordStatus.choices)
+    raw_sha256 = models.CharField(_("SHA-256 of the raw record"), max_length=64)
     raw_blob = models.ForeignKey(
         EvidenceBlob, to_field="sha256", db_column="raw_blob_sha256", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     raw_offset = models.PositiveBigIntegerField()
     raw_length = models.PositiveIntegerField()
-    first_seen_at = models.DateTimeField("först sedd")
-    source = models.CharField("källa", max_length=10, choices=Source.choices)
+    first_seen_at = models.DateTimeField(_("first seen"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     current_version = models.ForeignKey("ItemVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = ItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        verbose_name = "post"
-        verbose_name_plural = "poster"
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
         constraints = [
             models.UniqueConstraint(fields=["channel", "platform_id"], name="item_platform_id_unique_per_channel"),
         ]
@@ -151,26 +153,26 @@ class ItemVersion(models.Model):
     """
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField("version")
-    text = models.TextField("text", blank=True)
-    media = models.JSONField("media", default=list, blank=True)
-    edited_at = models.DateTimeField("ändrad på plattformen", null=True, blank=True)
-    deleted = models.BooleanField("borttagen på plattformen", default=False)
-    raw_sha256 = models.CharField("SHA-256 för rådata", max_length=64)
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"), blank=True)
+    media = models.JSONField(_("media"), default=list, blank=True)
+    edited_at = models.DateTimeField(_("edited on the platform"), null=True, blank=True)
+    deleted = models.BooleanField(_("removed on the platform"), default=False)
+    raw_sha256 = models.CharField(_("SHA-256 of the raw record"), max_length=64)
     raw_blob = models.ForeignKey(
         EvidenceBlob, to_field="sha256", db_column="raw_blob_sha256", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     raw_offset = models.PositiveBigIntegerField()
     raw_length = models.PositiveIntegerField()
-    seen_at = models.DateTimeField("sedd")
-    source = models.CharField("källa", max_length=10, choices=Source.choices)
+    seen_at = models.DateTimeField(_("seen"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["item_id", "number"]
-        verbose_name = "version"
-        verbose_name_plural = "versioner"
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
         constraints = [models.UniqueConstraint(fields=["item", "number"], name="item_version_number_unique")]
 
     def save(self, *args, **kwargs):
@@ -189,20 +191,20 @@ class ItemTriage(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="triages")
     version = models.ForeignKey(ItemVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="triages")
-    policy_name = models.CharField("policy", max_length=63)
-    categories = models.JSONField("kategorier", default=list)
-    urgent = models.BooleanField("brådskande", default=False)
-    action = models.CharField("åtgärd", max_length=63)
-    reasons = models.JSONField("skäl", default=list)
-    decision = models.JSONField("beslut", default=dict)
-    created_at = models.DateTimeField("bedömd", default=timezone.now)
+    policy_name = models.CharField(_("policy"), max_length=63)
+    categories = models.JSONField(_("categories"), default=list)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    action = models.CharField(_("action"), max_length=63)
+    reasons = models.JSONField(_("reasons"), default=list)
+    decision = models.JSONField(_("decision"), default=dict)
+    created_at = models.DateTimeField(_("assessed"), default=timezone.now)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["item_id", "created_at", "id"]
-        verbose_name = "bedömning"
-        verbose_name_plural = "bedömningar"
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -218,5 +220,5 @@ class PollCursor(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "hämtningsposition"
-        verbose_name_plural = "hämtningspositioner"
+        verbose_name = _("poll position")
+        verbose_name_plural = _("poll positions")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -21,11 +22,13 @@ from zoneinfo import ZoneInfo
 from django.db import connections, router, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
 
 from uppsikt.audit.events import log
 from uppsikt.channels.models import Channel, Status
 from uppsikt.platforms.base import FetchedItem, ImportFormatError
-from uppsikt.policies.vocabulary import CATEGORY_LABELS_SV
+from uppsikt.policies.vocabulary import CATEGORY_LABELS
 from uppsikt.records.evidence import store_bytes
 
 from .models import RAW_PACK_MEDIA_TYPE, Item, ItemTriage, ItemVersion, Kind, PollCursor, RecordStatus, Source
@@ -62,10 +65,11 @@ class IngestResult:
 class _Triage:
     """The triage engine for a channel's policy, applied to the items the channel answers for (GOV-11)."""
 
-    def __init__(self, engine, policy_name: str, scope: str):
+    def __init__(self, engine, policy_name: str, scope: str, platform: str):
         self.engine = engine
         self.policy_name = policy_name
         self.scope = scope
+        self.platform = platform
 
     @classmethod
     def for_channel(cls, channel: Channel) -> _Triage | None:
@@ -78,19 +82,19 @@ class _Triage:
             raise
         engine = module.get_engine(channel.policy_name)
         scope = channel.policy.scope.platforms.get(channel.platform, "assess")
-        return cls(engine, channel.policy_name, scope)
+        return cls(engine, channel.policy_name, scope, channel.platform)
 
     def in_scope(self, item: FetchedItem) -> bool:
         """Visitors' items are moderated except where the municipality answers only for its own (X)."""
         return not item.is_own and self.scope != "own_content" and not item.deleted and bool(item.text.strip())
 
     def classify(self, text: str) -> dict:
-        decision = self.engine.classify(text)
+        decision = self.engine.classify(text, platform=self.platform)
         data = decision.to_json()
         if isinstance(data, (str, bytes)):
-            import json
-
             data = json.loads(data)
+        if isinstance(data, dict) and data.get("id") is None:
+            data.pop("id", None)
         reasons = data.get("reasons") if isinstance(data, dict) else None
         if reasons is None:
             reasons = [r if isinstance(r, dict) else getattr(r, "__dict__", str(r)) for r in decision.reasons]
@@ -103,8 +107,10 @@ class _Triage:
         }
 
 
-def triage_labels(categories: Iterable[str]) -> list[str]:
-    return [CATEGORY_LABELS_SV.get(c, c) for c in categories]
+def triage_labels(categories: Iterable[str]):
+    """The categories' labels joined, lazily: the audit log writes them in the record's language."""
+    labels = [CATEGORY_LABELS.get(c, c) for c in categories]
+    return format_lazy(", ".join(["{}"] * len(labels)), *labels)
 
 
 # --- ingestion --------------------------------------------------------------------
@@ -435,7 +441,7 @@ def _triage(triage: _Triage, new, pk_of: dict[str, int], changes, versions, now)
     for pk, _version_pk, d, item in rows:
         if d["urgent"]:
             urgent += 1
-            log("item_triaged", obj=Item(pk=pk), platform_id=item.platform_id, categories=", ".join(triage_labels(d["categories"])), action=d["action"], urgent=True)
+            log("item_triaged", obj=Item(pk=pk), platform_id=item.platform_id, categories=triage_labels(d["categories"]), codes=d["categories"], action=d["action"], urgent=True)
     return urgent
 
 
@@ -492,15 +498,15 @@ def import_export(channel: Channel, format_name: str, path, *, actor=None, batch
 
     importer_cls = get_importer(format_name)
     if channel.status == Status.REJECTED:
-        raise ImportFormatError(f"{channel.slug}: kanalen är avslagen och kan inte ta emot poster")
+        raise ImportFormatError(_("%(channel)s: the channel was rejected and takes no items") % {"channel": channel.slug})
     if importer_cls.platform != channel.platform:
         raise ImportFormatError(
-            f"{format_name} är en export från {importer_cls.platform}, men kanalen {channel.slug} är på {channel.platform}"
+            _("%(format)s is an export from %(platform)s, but the channel %(channel)s is on %(channel_platform)s")
+            % {"format": format_name, "platform": importer_cls.platform, "channel": channel.slug, "channel_platform": channel.platform}
         )
     path = Path(path)
-    spool_dir = Path(settings.DATA_DIR) / "tmp"
-    spool_dir.mkdir(parents=True, exist_ok=True)
-    with open_export(path) as export, tempfile.TemporaryFile(dir=spool_dir, prefix="import-") as spool:
+    # Staged in the data folder (not /tmp, which may be small); the file has no name and vanishes on close.
+    with open_export(path) as export, tempfile.TemporaryFile(dir=settings.DATA_DIR, prefix="import-") as spool:
         importer = importer_cls(export, owner_name=channel.name)
         importer.spool(spool, batch_size=batch_size)
         result = ingest_items(channel, unspool(spool), source=Source.IMPORT, actor=actor, batch_size=batch_size)

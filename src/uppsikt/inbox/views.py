@@ -6,7 +6,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from uppsikt.channels.models import Channel
-from uppsikt.policies.vocabulary import CATEGORY_LABELS_SV, SCOPES
+from uppsikt.policies.schema import PolicyError
+from uppsikt.policies.vocabulary import CATEGORY_LABELS, SCOPES
 from uppsikt.web.auth import staff_required
 
 from .models import Item, ItemTriage
@@ -27,9 +28,9 @@ def channel_items(request, slug: str):
     for item in rows:
         triage = latest.get(item.pk)
         item.triage = triage
-        item.category_labels = [CATEGORY_LABELS_SV.get(c, c) for c in triage.categories] if triage else []
+        item.category_labels = [CATEGORY_LABELS.get(c, c) for c in triage.categories] if triage else []
     try:
         scope = SCOPES.get(channel.policy.scope.platforms.get(channel.platform, "assess"), "")
-    except Exception:  # noqa: BLE001 - a broken policy must not hide the records; the register shows the fault
-        scope = ""
+    except PolicyError:
+        scope = ""  # a broken policy must not hide the records; the channel register shows the fault
     return render(request, "inbox/channel_items.html", {"channel": channel, "page": page, "rows": rows, "scope": scope})

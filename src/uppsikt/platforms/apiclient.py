@@ -438,8 +438,14 @@ def check_api_base(url: str, label: str = "plattformen") -> None:
     if not url:
         raise PlatformError(f"{label}: API-adressen saknas; ange --api-base (t.ex. instansens adress).")
     parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise PlatformError(f"{label}: ogiltig API-adress {url!r}; porten är inget tal.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise PlatformError(f"{label}: ogiltig API-adress {url!r}; ange en http- eller https-adress som https://exempel.se/v1.")
+    if parts.username or parts.password:
+        raise PlatformError(f"{label}: ogiltig API-adress; den får inte innehålla användarnamn eller lösenord (token anges med --token-file).")
 
 
 def retry_after(headers: httpx.Headers, now: float) -> float:

@@ -70,7 +70,24 @@ def read_token_file(name: str) -> str:
     return lines[0]
 
 
-def _channel(slug: str):
+def _database_exists() -> bool:
+    import os
+
+    from django.apps import apps
+
+    from uppsikt.conf.config import data_dir
+
+    if apps.ready:  # already set up (tests, or a caller inside Django): the configured database is in use
+        return True
+    return bool(os.environ.get("DATABASE_URL")) or (data_dir() / "uppsikt.sqlite3").exists()
+
+
+def _open(slug: str):
+    """Django set up and the channel found; an empty data folder is left untouched."""
+    if not _database_exists():
+        raise CommandError(f"okänd kanal: {slug}")
+    setup_django()
+    ensure_migrated()
     from uppsikt.channels.models import Channel
 
     channel = Channel.objects.filter(slug=slug).first()
@@ -80,16 +97,19 @@ def _channel(slug: str):
 
 
 def cmd_connect(args) -> int:
+    # What can be checked without the database is checked first, so a mistake leaves nothing behind.
     token = read_token_file(args.token_file)
-    setup_django()
-    from uppsikt.platforms.services import ConnectError, connect_channel, normalise_api_base
+    from uppsikt.platforms.apiclient import check_api_base
+    from uppsikt.platforms.base import PlatformError
 
-    try:
-        normalise_api_base(args.api_base)
-    except ConnectError as exc:
-        raise CommandError(str(exc)) from None
-    ensure_migrated()
-    channel = _channel(args.slug)
+    if args.api_base is not None:
+        try:
+            check_api_base(args.api_base.strip().rstrip("/"), "API-adressen")
+        except PlatformError as exc:
+            raise CommandError(str(exc)) from None
+    channel = _open(args.slug)
+    from uppsikt.platforms.services import ConnectError, connect_channel
+
     try:
         connect_channel(channel, token, account_id=args.account_id, api_base=args.api_base)
     except ConnectError as exc:
@@ -98,12 +118,10 @@ def cmd_connect(args) -> int:
 
 
 def cmd_poll(args) -> int:
-    setup_django()
-    ensure_migrated()
+    channel = _open(args.slug)
     from uppsikt.platforms.base import PlatformError
     from uppsikt.platforms.services import ConnectError, poll
 
-    channel = _channel(args.slug)
     try:
         summary = poll(channel)
     except (ConnectError, PlatformError) as exc:

@@ -10,6 +10,7 @@ import yaml
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import services
 from .commands import parse_policy_text
@@ -40,12 +41,12 @@ def _preset_choices() -> list[tuple[str, str]]:
 class CopyPresetForm(forms.ModelForm):
     """Add form: a new policy is always a copy of a preset (GOV-3, invariant 6)."""
 
-    preset = forms.ChoiceField(label="Förval att utgå från", choices=_preset_choices, help_text="Policyn börjar som en kopia av förvalet och kan sedan ändras.")
+    preset = forms.ChoiceField(label=_("Preset to start from"), choices=_preset_choices, help_text=_("The policy starts as a copy of the preset and can then be changed."))
     name = forms.RegexField(
-        label="Namn på den nya policyn",
+        label=_("Name of the new policy"),
         regex=SLUG,
-        help_text="Små bokstäver a–z, siffror och bindestreck, t.ex. ”vara-riktlinjer”.",
-        error_messages={"invalid": "Använd små bokstäver a–z, siffror och bindestreck (2–63 tecken)."},
+        help_text=_("Lower-case letters a–z, digits and hyphens, e.g. “vara-riktlinjer”."),
+        error_messages={"invalid": _("Use lower-case letters a–z, digits and hyphens (2–63 characters).")},
     )
 
     class Meta:
@@ -55,7 +56,7 @@ class CopyPresetForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"]
         if name in preset_names() or MunicipalPolicy.objects.filter(name=name).exists():
-            raise ValidationError(f"Namnet ”{name}” är redan upptaget.", code="taken")
+            raise ValidationError(gettext("The name “%(name)s” is already taken.") % {"name": name}, code="taken")
         return name
 
 
@@ -63,11 +64,13 @@ class PolicyYamlForm(forms.ModelForm):
     """Change form: the whole policy as YAML, validated against the schema on save."""
 
     yaml_text = forms.CharField(
-        label="Policyn (YAML)",
+        label=_("The policy (YAML)"),
         strip=False,
         widget=forms.Textarea(attrs={"rows": 40, "cols": 110, "spellcheck": "false", "style": "font-family: monospace; width: 100%;"}),
-        help_text="Varje regel har en källa (source) som citerar riktlinjen. Tider skrivs inom citattecken, t.ex. \"08:00\". "
-        "Kategorier som riktlinjen inte förbjuder får inte döljas (yttrandefrihet).",
+        help_text=_(
+            "Every rule has a source that quotes the guideline. Times are written in quotation marks, e.g. \"08:00\". "
+            "Categories the guideline does not prohibit must not be hidden (freedom of expression)."
+        ),
     )
 
     class Meta:
@@ -87,7 +90,7 @@ class PolicyYamlForm(forms.ModelForm):
         except PolicyError as exc:
             raise _problems_as_error(exc.problems) from None
         if policy.name != self.instance.name:
-            raise ValidationError(f"name: får inte ändras (är ”{self.instance.name}”)", code="policy")
+            raise ValidationError(gettext("name: may not be changed (it is “%(name)s”)") % {"name": self.instance.name}, code="policy")
         self.policy_data = policy.model_dump(mode="json")
         return text
 
@@ -108,7 +111,7 @@ class MunicipalPolicyAdmin(admin.ModelAdmin):
             return [(None, {"fields": ("preset", "name")})]
         return [
             (None, {"fields": ("name", "based_on", "created_at", "updated_at")}),
-            ("Innehåll", {"fields": ("yaml_text",)}),
+            (_("Content"), {"fields": ("yaml_text",)}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -129,11 +132,11 @@ class MunicipalPolicyAdmin(admin.ModelAdmin):
         obj._state.adding = False
         obj._state.db = created._state.db
 
-    @admin.display(description="titel")
+    @admin.display(description=_("title"))
     def title(self, obj):
         return obj.data.get("title", "") if isinstance(obj.data, dict) else ""
 
-    @admin.display(description="giltig", boolean=True)
+    @admin.display(description=_("valid"), boolean=True)
     def valid(self, obj):
         try:
             validate_policy(obj.data)
@@ -141,12 +144,17 @@ class MunicipalPolicyAdmin(admin.ModelAdmin):
             return False
         return True
 
-    @admin.action(description="Kontrollera valda policyer mot schemat")
+    @admin.action(description=_("Check the selected policies against the schema"))
     def check_against_schema(self, request, queryset):
         for policy in queryset:
             try:
                 validate_policy(policy.data)
             except PolicyError as exc:
-                self.message_user(request, f"{policy.name}: {len(exc.problems)} fel – {exc.problems[0]}", messages.ERROR)
+                message = ngettext("%(policy)s: %(count)d error – %(first)s", "%(policy)s: %(count)d errors – %(first)s", len(exc.problems)) % {
+                    "policy": policy.name,
+                    "count": len(exc.problems),
+                    "first": exc.problems[0],
+                }
+                self.message_user(request, message, messages.ERROR)
             else:
-                self.message_user(request, f"{policy.name}: giltig", messages.SUCCESS)
+                self.message_user(request, gettext("%(policy)s: valid") % {"policy": policy.name}, messages.SUCCESS)

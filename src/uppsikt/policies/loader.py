@@ -1,4 +1,7 @@
-"""Load presets and policy files. Pure Python: no Django needed (the triage CLI uses it)."""
+"""Load presets and policy files. Pure Python: no Django needed (the triage CLI uses it).
+
+Messages come from ``uppsikt.core.i18n``, which reads the catalogue with or without Django.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from uppsikt.core.i18n import gettext as _
 
 from .schema import Policy, PolicyError, validate_policy
 
@@ -20,8 +25,8 @@ def preset_names() -> list[str]:
 def duplicate_keys(text: str) -> list[str]:
     """Keys written twice in one mapping: YAML keeps the last one without a word.
 
-    Returns one line per duplicate, e.g. ``moderation.categories.threat: nyckeln står
-    flera gånger (rad 80 och 95)``. Text that is not valid YAML gives no lines here;
+    Returns one line per duplicate, e.g. ``moderation.categories.threat: the key occurs
+    more than once (lines 80 and 95)``. Text that is not valid YAML gives no lines here;
     the parser reports it.
     """
     try:
@@ -39,7 +44,10 @@ def duplicate_keys(text: str) -> list[str]:
                 where = f"{path}.{key}" if path else str(key)
                 if key is not None and key != "<<":
                     if key in seen:
-                        problems.append(f"{where}: nyckeln står flera gånger (rad {seen[key]} och {line}); bara den sista skulle gälla")
+                        problems.append(
+                            _("%(where)s: the key occurs more than once (lines %(first)d and %(second)d); only the last one would count")
+                            % {"where": where, "first": seen[key], "second": line}
+                        )
                     else:
                         seen[key] = line
                 walk(value_node, where)
@@ -56,13 +64,17 @@ def parse_yaml_bytes(raw: bytes, label: str) -> dict:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PolicyError([f"{label}: filen är inte giltig UTF-8 (byte {exc.start})"]) from None
+        raise PolicyError([_("%(label)s: the file is not valid UTF-8 (byte %(byte)d)") % {"label": label, "byte": exc.start}]) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" rad {mark.line + 1}" if mark else ""
-        raise PolicyError([f"{label}:{where} ogiltig YAML: {getattr(exc, 'problem', exc)}"]) from None
+        problem = getattr(exc, "problem", exc)
+        if mark:
+            message = _("%(label)s: line %(line)d invalid YAML: %(problem)s") % {"label": label, "line": mark.line + 1, "problem": problem}
+        else:
+            message = _("%(label)s: invalid YAML: %(problem)s") % {"label": label, "problem": problem}
+        raise PolicyError([message]) from None
     duplicates = duplicate_keys(text)
     if duplicates:
         raise PolicyError(duplicates)
@@ -72,9 +84,9 @@ def parse_yaml_bytes(raw: bytes, label: str) -> dict:
 def load_file(path: str | Path) -> Policy:
     path = Path(path)
     if not path.is_file():
-        raise PolicyError([f"{path}: filen finns inte"])
+        raise PolicyError([_("%(path)s: the file does not exist") % {"path": path}])
     if path.stat().st_size > 1_000_000:
-        raise PolicyError([f"{path}: filen är för stor för en policy (över 1 MB)"])
+        raise PolicyError([_("%(path)s: the file is too large for a policy (over 1 MB)") % {"path": path}])
     return validate_policy(parse_yaml_bytes(path.read_bytes(), str(path)))
 
 
@@ -82,7 +94,7 @@ def load_file(path: str | Path) -> Policy:
 def load_preset(name: str) -> Policy:
     path = PRESET_DIR / f"{name}.yaml"
     if name not in preset_names():
-        raise PolicyError([f"okänd policy '{name}'; finns: {', '.join(preset_names())}"])
+        raise PolicyError([_("unknown policy '%(name)s'; there are: %(names)s") % {"name": name, "names": ", ".join(preset_names())}])
     return load_file(path)
 
 

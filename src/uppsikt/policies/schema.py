@@ -2,6 +2,10 @@
 
 A policy file is YAML. ``validate_policy(data)`` returns a ``Policy`` or raises
 ``PolicyError`` whose ``problems`` list has one clear line per problem.
+
+The schema validates without Django (``uppsikt policy check``, the triage command line),
+so its messages come from ``uppsikt.core.i18n``: the same catalogue, read with or
+without Django.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from datetime import time
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from uppsikt.core.i18n import gettext as _, gettext_noop, ngettext
 
 from .vocabulary import ACTIONS, CATEGORIES, COURSES, PLATFORMS, ROLES, SCOPES, URGENT_CATEGORIES, WEEKDAYS
 
@@ -47,7 +53,7 @@ class ApprovalStep(Sourced):
     @classmethod
     def _known_role(cls, v: str) -> str:
         if v not in ROLES:
-            raise ValueError(f"okänd roll '{v}' (tillåtna: {', '.join(ROLES)})")
+            raise ValueError(_("unknown role '%(role)s' (allowed: %(allowed)s)") % {"role": v, "allowed": ", ".join(ROLES)})
         return v
 
 
@@ -60,7 +66,7 @@ class Approval(Strict):
     def _known_roles(cls, v: list[str]) -> list[str]:
         unknown = [r for r in v if r not in ROLES]
         if unknown:
-            raise ValueError(f"okända roller: {', '.join(unknown)}")
+            raise ValueError(_("unknown roles: %(roles)s") % {"roles": ", ".join(unknown)})
         return v
 
 
@@ -81,10 +87,13 @@ class ProfileRequirement(Sourced):
         try:
             names = {field for _, field, _, _ in string.Formatter().parse(v) if field is not None}
         except ValueError:
-            raise ValueError("ogiltig klammerparentes i texten (skriv {{ och }} för en klammer)") from None
+            raise ValueError(_("invalid curly bracket in the text (write {{ and }} for a bracket)")) from None
         unknown = sorted(n for n in names if n not in PROFILE_PLACEHOLDERS)
         if unknown:
-            raise ValueError(f"okänd platshållare {', '.join('{' + n + '}' for n in unknown)} (tillåtna: {', '.join('{' + n + '}' for n in PROFILE_PLACEHOLDERS)})")
+            raise ValueError(
+                _("unknown placeholder %(names)s (allowed: %(allowed)s)")
+                % {"names": ", ".join("{" + n + "}" for n in unknown), "allowed": ", ".join("{" + n + "}" for n in PROFILE_PLACEHOLDERS)}
+            )
         return v
 
 
@@ -98,7 +107,7 @@ class Hours(Strict):
     def _weekdays(cls, v: list[str]) -> list[str]:
         bad = [d for d in v if d not in WEEKDAYS]
         if bad:
-            raise ValueError(f"okända veckodagar {', '.join(map(str, bad))} (använd {', '.join(WEEKDAYS)})")
+            raise ValueError(_("unknown weekdays %(days)s (use %(allowed)s)") % {"days": ", ".join(map(str, bad)), "allowed": ", ".join(WEEKDAYS)})
         return v
 
     @field_validator("start", "end", mode="before")
@@ -107,13 +116,13 @@ class Hours(Strict):
         # YAML reads an unquoted 16:30 as the base-60 number 990, which would silently
         # become 00:16:30; a time must be written as text.
         if isinstance(v, (int, float)):
-            raise ValueError('skriv tiden inom citattecken, t.ex. "16:30" (utan citattecken läses 16:30 som ett tal)')
+            raise ValueError(_('write the time in quotation marks, e.g. "16:30" (without them 16:30 is read as a number)'))
         return v
 
     @model_validator(mode="after")
     def _order(self):
         if self.end <= self.start:
-            raise ValueError("sluttiden måste vara efter starttiden")
+            raise ValueError(_("the end time must be after the start time"))
         return self
 
 
@@ -146,7 +155,7 @@ class Staffing(Sourced):
     def _known_courses(cls, v: list[str]) -> list[str]:
         unknown = [c for c in v if c not in COURSES]
         if unknown:
-            raise ValueError(f"okända kurser {', '.join(map(str, unknown))} (tillåtna: {', '.join(COURSES)})")
+            raise ValueError(_("unknown courses %(courses)s (allowed: %(allowed)s)") % {"courses": ", ".join(map(str, unknown)), "allowed": ", ".join(COURSES)})
         return v
 
 
@@ -159,7 +168,7 @@ class CategoryRule(Sourced):
     @classmethod
     def _known_action(cls, v: str) -> str:
         if v not in ACTIONS:
-            raise ValueError(f"okänd åtgärd '{v}' (tillåtna: {', '.join(ACTIONS)})")
+            raise ValueError(_("unknown action '%(action)s' (allowed: %(allowed)s)") % {"action": v, "allowed": ", ".join(ACTIONS)})
         return v
 
 
@@ -176,21 +185,21 @@ class Moderation(Strict):
         missing = sorted(set(CATEGORIES) - set(v))
         problems = []
         if unknown:
-            problems.append(f"okända kategorier: {', '.join(unknown)}")
+            problems.append(_("unknown categories: %(categories)s") % {"categories": ", ".join(unknown)})
         if missing:
-            problems.append(f"kategorier saknas: {', '.join(missing)}")
+            problems.append(_("categories missing: %(categories)s") % {"categories": ", ".join(missing)})
         for name in URGENT_CATEGORIES:
             rule = v.get(name)
             if rule is not None and "police" not in ACTIONS[rule.action] and "alert_duty" not in ACTIONS[rule.action]:
-                problems.append(f"{name}: åtgärden måste larma jourhavande eller polisen")
+                problems.append(_("%(category)s: the action must alert the person on duty or the police") % {"category": name})
         for name, rule in v.items():
             steps = ACTIONS.get(rule.action, ())
             if rule.prohibited and not ({"hide", "discard"} & set(steps)):
-                problems.append(f"{name}: förbjudet innehåll kräver en åtgärd som döljer inlägget")
+                problems.append(_("%(category)s: prohibited content needs an action that hides the post") % {"category": name})
             if not rule.prohibited and "hide" in steps:
-                problems.append(f"{name}: innehåll som inte är förbjudet får inte döljas (yttrandefrihet)")
+                problems.append(_("%(category)s: content that is not prohibited must not be hidden (freedom of expression)") % {"category": name})
         if v.get("trivial") is not None and v["trivial"].prohibited:
-            problems.append("trivial: kritik och anspråkslösa inlägg får aldrig vara förbjudna")
+            problems.append(_("%(category)s: criticism and unassuming posts may never be prohibited") % {"category": "trivial"})
         if problems:
             raise ValueError("; ".join(problems))
         return v
@@ -204,7 +213,7 @@ class RetentionClass(Sourced):
     @model_validator(mode="after")
     def _days(self):
         if self.keep in ("days", "until_no_longer_current") and self.days is None:
-            raise ValueError("'days' krävs när bevarandet är tidsbestämt")
+            raise ValueError(_("'days' is required when keeping is limited in time"))
         return self
 
 
@@ -221,15 +230,22 @@ class Snapshots(Sourced):
     @classmethod
     def _months(cls, v: list[int]) -> list[int]:
         if any(m < 1 or m > 12 for m in v):
-            raise ValueError("månader måste vara 1–12")
+            raise ValueError(_("months must be 1–12"))
         if len(set(v)) != len(v):
-            raise ValueError("samma månad förekommer flera gånger")
+            raise ValueError(_("the same month occurs more than once"))
         return v
 
     @model_validator(mode="after")
     def _enough_months(self):
         if len(self.months) < self.per_year:
-            raise ValueError(f"ange minst {self.per_year} månader, en för varje ögonblicksbild")
+            raise ValueError(
+                ngettext(
+                    "give at least %(count)d month, one for each snapshot",
+                    "give at least %(count)d months, one for each snapshot",
+                    self.per_year,
+                )
+                % {"count": self.per_year}
+            )
         return self
 
 
@@ -242,9 +258,12 @@ class Scope(Sourced):
         unknown = sorted(set(v) - set(PLATFORMS))
         missing = sorted(set(PLATFORMS) - set(v))
         if unknown or missing:
-            raise ValueError(
-                "; ".join(p for p in (unknown and f"okända plattformar: {', '.join(unknown)}", missing and f"plattformar saknas: {', '.join(missing)}") if p)
-            )
+            problems = []
+            if unknown:
+                problems.append(_("unknown platforms: %(platforms)s") % {"platforms": ", ".join(unknown)})
+            if missing:
+                problems.append(_("platforms missing: %(platforms)s") % {"platforms": ", ".join(missing)})
+            raise ValueError("; ".join(problems))
         return v
 
 
@@ -283,19 +302,27 @@ class Policy(Strict):
         for name, rule in self.moderation.categories.items():
             retention = self.retention.get(rule.retention)
             if retention is None:
-                problems.append(f"moderation.categories.{name}.retention: okänd bevarandeklass '{rule.retention}'")
+                problems.append(
+                    _("moderation.categories.%(category)s.retention: unknown retention class '%(retention)s'") % {"category": name, "retention": rule.retention}
+                )
             elif rule.action == "remove_not_kept" and retention.keep != "not_kept":
-                problems.append(f"moderation.categories.{name}.retention: åtgärden remove_not_kept kräver en bevarandeklass med keep: not_kept")
+                problems.append(
+                    _("moderation.categories.%(category)s.retention: the action remove_not_kept needs a retention class with keep: not_kept") % {"category": name}
+                )
             elif retention.keep == "not_kept" and rule.action != "remove_not_kept":
                 problems.append(
-                    f"moderation.categories.{name}.retention: '{rule.retention}' sparas inte, men åtgärden {rule.action} bevarar inlägget (använd remove_not_kept eller en annan klass)"
+                    _(
+                        "moderation.categories.%(category)s.retention: '%(retention)s' is not kept, but the action %(action)s keeps the post "
+                        "(use remove_not_kept or another class)"
+                    )
+                    % {"category": name, "retention": rule.retention, "action": rule.action}
                 )
         keys = [c.key for c in self.checklist]
         if len(keys) != len(set(keys)):
-            problems.append("checklist: samma nyckel förekommer flera gånger")
+            problems.append(_("%(section)s: the same key occurs more than once") % {"section": "checklist"})
         pkeys = [p.key for p in self.profile]
         if len(pkeys) != len(set(pkeys)):
-            problems.append("profile: samma nyckel förekommer flera gånger")
+            problems.append(_("%(section)s: the same key occurs more than once") % {"section": "profile"})
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -321,53 +348,62 @@ class PolicyError(ValueError):
 _PLACED = re.compile(r"^([a-z0-9_]+(?:\.[a-z0-9_-]+)*): (.+)$", re.S)
 
 _PATTERN_HINTS = {
-    SLUG: "små bokstäver a–z, siffror och bindestreck, 2–63 tecken",
-    KEY: "små bokstäver a–z, siffror och understreck",
+    SLUG: gettext_noop("lower-case letters a–z, digits and hyphens, 2–63 characters"),
+    KEY: gettext_noop("lower-case letters a–z, digits and underscores"),
+}
+
+# Pydantic's own error types that a policy file can hit, by type.
+_SIMPLE_MESSAGES = {
+    "missing": gettext_noop("is missing"),
+    "extra_forbidden": gettext_noop("unknown field"),
+    "string_type": gettext_noop("must be text"),
+    "int_type": gettext_noop("must be a whole number"),
+    "int_parsing": gettext_noop("must be a whole number"),
+    "int_from_float": gettext_noop("must be a whole number"),
+    "float_type": gettext_noop("must be a number"),
+    "float_parsing": gettext_noop("must be a number"),
+    "bool_type": gettext_noop("must be true or false"),
+    "bool_parsing": gettext_noop("must be true or false"),
+    "dict_type": gettext_noop("must be a mapping (key: value)"),
+    "model_type": gettext_noop("must be a mapping (key: value)"),
+    "model_attributes_type": gettext_noop("must be a mapping (key: value)"),
+    "list_type": gettext_noop("must be a list"),
+    "time_type": gettext_noop('invalid time; write e.g. "08:00"'),
+    "time_parsing": gettext_noop('invalid time; write e.g. "08:00"'),
 }
 
 
-def _swedish(err: dict) -> str:
-    """Pydantic's English message in Swedish, for the error types a policy file can hit."""
+def _message(err: dict) -> str:
+    """Pydantic's English message in the catalogue's words, for the error types a policy file can hit."""
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
-    simple = {
-        "missing": "saknas",
-        "extra_forbidden": "okänt fält",
-        "string_type": "måste vara text",
-        "int_type": "måste vara ett heltal",
-        "int_parsing": "måste vara ett heltal",
-        "int_from_float": "måste vara ett heltal",
-        "float_type": "måste vara ett tal",
-        "float_parsing": "måste vara ett tal",
-        "bool_type": "måste vara true eller false",
-        "bool_parsing": "måste vara true eller false",
-        "dict_type": "måste vara en mappning (nyckel: värde)",
-        "model_type": "måste vara en mappning (nyckel: värde)",
-        "model_attributes_type": "måste vara en mappning (nyckel: värde)",
-        "list_type": "måste vara en lista",
-        "time_type": 'ogiltig tid; skriv t.ex. "08:00"',
-        "time_parsing": 'ogiltig tid; skriv t.ex. "08:00"',
-    }
-    if kind in simple:
-        return simple[kind]
+    if kind in _SIMPLE_MESSAGES:
+        return _(_SIMPLE_MESSAGES[kind])
     if kind == "literal_error":
-        return f"ogiltigt värde {err.get('input')!r} (tillåtna: {str(ctx.get('expected', '')).replace(' or ', ', ')})"
+        return _("invalid value %(value)s (allowed: %(allowed)s)") % {
+            "value": repr(err.get("input")),
+            "allowed": str(ctx.get("expected", "")).replace(" or ", ", "),
+        }
     if kind == "string_too_short":
         n = ctx.get("min_length", 1)
-        return "får inte vara tom" if n == 1 else f"måste ha minst {n} tecken"
+        if n == 1:
+            return _("must not be empty")
+        return ngettext("must have at least %(count)d character", "must have at least %(count)d characters", n) % {"count": n}
     if kind == "too_short":
-        return f"måste ha minst {ctx.get('min_length')} poster"
+        n = ctx.get("min_length", 1)
+        return ngettext("must have at least %(count)d entry", "must have at least %(count)d entries", n) % {"count": n}
     if kind == "greater_than":
-        return f"måste vara större än {ctx.get('gt')}"
+        return _("must be greater than %(limit)s") % {"limit": ctx.get("gt")}
     if kind == "greater_than_equal":
-        return f"måste vara minst {ctx.get('ge')}"
+        return _("must be at least %(limit)s") % {"limit": ctx.get("ge")}
     if kind == "less_than":
-        return f"måste vara mindre än {ctx.get('lt')}"
+        return _("must be less than %(limit)s") % {"limit": ctx.get("lt")}
     if kind == "less_than_equal":
-        return f"får vara högst {ctx.get('le')}"
+        return _("may be at most %(limit)s") % {"limit": ctx.get("le")}
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
-        return f"ogiltigt format ({_PATTERN_HINTS.get(pattern, pattern)})"
+        hint = _(_PATTERN_HINTS[pattern]) if pattern in _PATTERN_HINTS else pattern
+        return _("invalid format (%(hint)s)") % {"hint": hint}
     return re.sub(r"^Value error, ", "", err.get("msg", ""))
 
 
@@ -375,19 +411,19 @@ def _format_error(err: dict) -> list[str]:
     loc = ".".join(str(p) for p in err.get("loc", ()))
     lines = []
     # Validators join several problems with "; "; each becomes its own line.
-    for part in _swedish(err).split("; "):
+    for part in _message(err).split("; "):
         part = part.strip()
         placed = _PLACED.match(part)
         if placed:
             lines.append(f"{loc + '.' if loc else ''}{placed[1]}: {placed[2]}")
         else:
-            lines.append(f"{loc or '(filen)'}: {part}")
+            lines.append(f"{loc or _('(the file)')}: {part}")
     return lines
 
 
 def validate_policy(data) -> Policy:
     if not isinstance(data, dict):
-        raise PolicyError(["(filen): en policy måste vara en YAML-mappning"])
+        raise PolicyError([_("%(where)s: a policy must be a YAML mapping") % {"where": _("(the file)")}])
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from uppsikt.audit.events import log
 
@@ -26,7 +27,7 @@ def get_policy(name: str) -> Policy:
 def copy_preset(preset: str, name: str, *, actor=None) -> MunicipalPolicy:
     """Copy a preset into an editable policy of the municipality's own."""
     if MunicipalPolicy.objects.filter(name=name).exists() or name in preset_names():
-        raise PolicyError([f"namnet '{name}' är redan upptaget"])
+        raise PolicyError([_("the name '%(name)s' is already taken") % {"name": name}])
     data = preset_data(preset)
     data["name"] = name
     validate_policy(data)
@@ -39,7 +40,7 @@ def copy_preset(preset: str, name: str, *, actor=None) -> MunicipalPolicy:
 def update_policy(policy: MunicipalPolicy, data: dict, *, actor=None) -> MunicipalPolicy:
     validated = validate_policy(data)
     if validated.name != policy.name:
-        raise PolicyError([f"name: får inte ändras (är '{policy.name}')"])
+        raise PolicyError([_("name: may not be changed (it is '%(name)s')") % {"name": policy.name}])
     MunicipalPolicy.objects.filter(pk=policy.pk).update(data=data)
     policy.refresh_from_db()
     log("policy_changed", actor=actor, obj=policy, policy=policy.name)

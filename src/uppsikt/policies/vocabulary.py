@@ -1,9 +1,14 @@
 """Fixed words a policy is written in: triage categories, moderation actions, roles.
 
 The policy chooses among these; what each action *does* is code, so it lives here.
+
+Labels are English source strings, translated lazily (``uppsikt.core.i18n``: this module
+is imported without Django by the policy schema and the triage command line).
 """
 
 from __future__ import annotations
+
+from uppsikt.core.i18n import gettext_lazy as _, gettext_noop, swedish
 
 # Triage categories, as in contracts/triage.md.
 NON_VIOLATION_CATEGORIES = ("question", "trivial", "case_matter")
@@ -24,23 +29,24 @@ VIOLATION_CATEGORIES = (
 CATEGORIES = NON_VIOLATION_CATEGORIES + VIOLATION_CATEGORIES
 URGENT_CATEGORIES = ("distress", "threat")
 
-CATEGORY_LABELS_SV = {
-    "question": "Enkel fråga",
-    "trivial": "Anspråkslöst inlägg",
-    "case_matter": "Betydelse i ett ärende",
-    "distress": "Nöddrop (suicid, självskada)",
-    "threat": "Hot",
-    "hate": "Hets mot folkgrupp, sexism, trakasserier",
-    "defamation": "Förtal, personangrepp",
-    "violence_porn": "Olaga våldsskildring, pornografi",
-    "crime": "Uppmaning till brott",
-    "copyright": "Upphovsrättsintrång",
-    "commercial": "Reklam, kommersiellt budskap",
-    "party_political": "Partipolitiskt budskap",
-    "profanity": "Svordomar, oanständigt språk",
-    "personal_data": "Kränkande personuppgifter",
-    "confidential": "Sekretess, enskilt personärende",
+_CATEGORY_SOURCE = {
+    "question": gettext_noop("Simple question"),
+    "trivial": gettext_noop("Unassuming post"),
+    "case_matter": gettext_noop("Bears on a case"),
+    "distress": gettext_noop("Cry for help (suicide, self-harm)"),
+    "threat": gettext_noop("Threat"),
+    "hate": gettext_noop("Incitement against a group, sexism, harassment"),
+    "defamation": gettext_noop("Defamation, personal attack"),
+    "violence_porn": gettext_noop("Unlawful depiction of violence, pornography"),
+    "crime": gettext_noop("Incitement to crime"),
+    "copyright": gettext_noop("Copyright infringement"),
+    "commercial": gettext_noop("Advertising, commercial message"),
+    "party_political": gettext_noop("Party-political message"),
+    "profanity": gettext_noop("Swearing, indecent language"),
+    "personal_data": gettext_noop("Offensive personal data"),
+    "confidential": gettext_noop("Confidential, an individual's personal case"),
 }
+CATEGORY_LABELS = {key: _(label) for key, label in _CATEGORY_SOURCE.items()}
 
 # Steps an action is made of. The order here is the order they are carried out:
 # evidence is always preserved before anything is hidden (invariant 2).
@@ -69,17 +75,18 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "remove_not_kept": ("hide", "discard", "notify_poster"),
 }
 
-ACTION_LABELS_SV = {
-    "no_action": "Ingen åtgärd",
-    "answer": "Svara",
-    "answer_register": "Svara och för över till diariet",
-    "hide_preserve_register": "Dölj, spara och diarieför",
-    "hide_preserve_notify_register": "Dölj, spara, berätta för avsändaren varför, diarieför",
-    "hide_preserve_notify_police_register": "Dölj, spara, berätta varför, polisanmäl, diarieför",
-    "hide_preserve_refer_register": "Dölj genast, spara, hänvisa till annan kontaktväg, diarieför",
-    "hide_preserve_police_register": "Dölj genast, spara, larma jourhavande, kontakta polisen, diarieför",
-    "remove_not_kept": "Ta bort utan att spara (reklam)",
+_ACTION_SOURCE = {
+    "no_action": gettext_noop("No action"),
+    "answer": gettext_noop("Answer"),
+    "answer_register": gettext_noop("Answer and pass on to the diarium"),
+    "hide_preserve_register": gettext_noop("Hide, keep and register"),
+    "hide_preserve_notify_register": gettext_noop("Hide, keep, tell the poster why, register"),
+    "hide_preserve_notify_police_register": gettext_noop("Hide, keep, tell why, report to the police, register"),
+    "hide_preserve_refer_register": gettext_noop("Hide at once, keep, refer to another contact path, register"),
+    "hide_preserve_police_register": gettext_noop("Hide at once, keep, alert the person on duty, contact the police, register"),
+    "remove_not_kept": gettext_noop("Remove without keeping (advertising)"),
 }
+ACTION_LABELS = {key: _(label) for key, label in _ACTION_SOURCE.items()}
 
 # When an item has several categories, the most severe action wins. Most severe first.
 ACTION_SEVERITY = (
@@ -96,29 +103,29 @@ ACTION_SEVERITY = (
 
 # Roles, shipped as Django groups (accounts/fixtures/roles.json).
 ROLES = {
-    "social_media_lead": "Kommunikationsenheten / ansvarig för sociala medier",
-    "webbstrateg": "Webbstrateg",
-    "kommunikator": "Kommunikatör",
-    "redaktor": "Redaktör",
-    "verksamhetschef": "Verksamhetschef",
-    "forvaltningschef": "Förvaltningschef eller VD",
-    "informationssekreterare": "Informationssekreterare / informationsansvarig",
-    "registrator": "Registrator",
-    "dataskyddsombud": "Dataskyddsombud",
-    "ansvarig_utgivare": "Ansvarig utgivare",
+    "social_media_lead": _("Communications unit / responsible for social media"),
+    "webbstrateg": _("Web strategist"),
+    "kommunikator": _("Communications officer"),
+    "redaktor": _("Editor"),
+    "verksamhetschef": _("Head of service"),
+    "forvaltningschef": _("Head of administration or managing director"),
+    "informationssekreterare": _("Information officer / responsible for information"),
+    "registrator": _("Registrar"),
+    "dataskyddsombud": _("Data protection officer"),
+    "ansvarig_utgivare": _("Legally responsible publisher"),
 }
 
 # Courses an editor can complete (GOV-10); a policy's staffing.required_training picks
 # among them. accounts.models imports this list; it lives here so the schema validates without Django.
 COURSES = {
-    "tool": "Verktyget (Uppsikt)",
-    "writing": "Skriva för sociala medier",
-    "publishing": "Publicering och bilder",
-    "monitoring": "Bevakning och svarstider",
-    "moderation": "Olämpliga inlägg och moderering",
-    "gdpr": "Dataskyddsförordningen (GDPR)",
-    "osl": "Offentlighets- och sekretesslagen (OSL)",
-    "records": "Allmänna handlingar, diarieföring och gallring",
+    "tool": _("The tool (Uppsikt)"),
+    "writing": _("Writing for social media"),
+    "publishing": _("Publishing and images"),
+    "monitoring": _("Monitoring and response times"),
+    "moderation": _("Inappropriate posts and moderation"),
+    "gdpr": _("The General Data Protection Regulation (GDPR)"),
+    "osl": _("The Public Access to Information and Secrecy Act (OSL)"),
+    "records": _("Public records, registration and culling"),
 }
 
 PLATFORMS = ("facebook", "instagram", "x", "youtube", "linkedin", "mastodon", "sandbox")
@@ -129,14 +136,20 @@ PLATFORM_LABELS = {
     "youtube": "YouTube",
     "linkedin": "LinkedIn",
     "mastodon": "Mastodon",
-    "sandbox": "Övningskanal (sandlåda)",
+    "sandbox": _("Practice channel (sandbox)"),
 }
 
 # GOV-11: what the municipality answers for on a platform.
 SCOPES = {
-    "all_content": "Kommunen ansvarar för allt innehåll, även andras inlägg",
-    "own_content": "Kommunen ansvarar bara för sitt eget innehåll",
-    "assess": "Ansvaret bedöms för plattformen",
+    "all_content": _("The municipality answers for all content, other people's posts too"),
+    "own_content": _("The municipality answers only for its own content"),
+    "assess": _("Responsibility is assessed for the platform"),
 }
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# The labels in Swedish as plain strings, whatever language is active: for code not yet
+# moved to the lazy labels above (the inbox and triage, whose command line runs without
+# Django and writes the labels into JSON). Prefer CATEGORY_LABELS and ACTION_LABELS.
+CATEGORY_LABELS_SV = {key: swedish(label) for key, label in _CATEGORY_SOURCE.items()}
+ACTION_LABELS_SV = {key: swedish(label) for key, label in _ACTION_SOURCE.items()}

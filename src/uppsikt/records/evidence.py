@@ -18,6 +18,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .models import EvidenceBlob
 
@@ -113,9 +114,9 @@ def read_bytes(sha256: str, *, verify: bool = True) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise EvidenceError(f"bevisfilen {sha256} saknas") from None
+        raise EvidenceError(_("the evidence file %(sha)s is missing") % {"sha": sha256}) from None
     if verify and hashlib.sha256(data).hexdigest() != sha256:
-        raise EvidenceError(f"bevisfilen {sha256} stämmer inte med sin kontrollsumma")
+        raise EvidenceError(_("the evidence file %(sha)s does not match its checksum") % {"sha": sha256})
     return data
 
 
@@ -127,9 +128,9 @@ def read_slice(sha256: str, offset: int, length: int) -> bytes:
             fh.seek(offset)
             data = fh.read(length)
     except FileNotFoundError:
-        raise EvidenceError(f"bevisfilen {sha256} saknas") from None
+        raise EvidenceError(_("the evidence file %(sha)s is missing") % {"sha": sha256}) from None
     if len(data) != length:
-        raise EvidenceError(f"bevisfilen {sha256} är kortare än väntat")
+        raise EvidenceError(_("the evidence file %(sha)s is shorter than expected") % {"sha": sha256})
     return data
 
 

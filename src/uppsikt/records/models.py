@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class EvidenceImmutableError(Exception):
@@ -27,16 +28,16 @@ class EvidenceBlob(models.Model):
     """One file in the evidence store; ``sha256`` is also its file name."""
 
     sha256 = models.CharField("SHA-256", max_length=64, unique=True)
-    size = models.PositiveBigIntegerField("storlek (byte)")
-    media_type = models.CharField("medietyp", max_length=100)
-    created_at = models.DateTimeField("sparad", default=timezone.now)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    media_type = models.CharField(_("media type"), max_length=100)
+    created_at = models.DateTimeField(_("stored"), default=timezone.now)
 
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "bevisfil"
-        verbose_name_plural = "bevisfiler"
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
 
     def __str__(self) -> str:
         return f"{self.sha256[:12]}… ({self.media_type}, {self.size} byte)"

@@ -59,21 +59,30 @@ def _error_line(number: int, message: str) -> str:
     return json.dumps({"line": number, "error": message}, ensure_ascii=False)
 
 
+_loads = json.loads
+
+
 def parse_item(raw: bytes) -> tuple[dict | None, str | None]:
     """One input line as an item, or the reason it is not one (in Swedish)."""
     try:
-        line = raw.decode("utf-8")
+        # The common case first: one well-formed UTF-8 JSON object (json decodes bytes).
+        item = _loads(raw)
     except UnicodeDecodeError as exc:
         return None, f"ogiltig UTF-8 (byte {exc.start})"
-    line = line.strip()
-    if line.startswith("\ufeff"):
-        line = line[1:]
-    if not line:
-        return None, "tom rad"
-    try:
-        item = json.loads(line)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        return None, f"ogiltig JSON: {getattr(exc, 'msg', 'för djup nästling')}"
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as dexc:
+            return None, f"ogiltig UTF-8 (byte {dexc.start})"
+        line = line.strip().lstrip("\ufeff")
+        if not line:
+            return None, "tom rad"
+        try:
+            item = _loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc2:
+            return None, f"ogiltig JSON: {getattr(exc2, 'msg', 'för djup nästling')}"
+        except ValueError:
+            return None, f"ogiltig JSON: {getattr(exc, 'msg', exc)}"
     if not isinstance(item, dict):
         return None, "raden är inte ett JSON-objekt"
     text = item.get("text")
@@ -100,7 +109,10 @@ def run_stream(engine, stream, out, *, extended: bool = False) -> int:
             continue
         platform = item.get("platform") if isinstance(item.get("platform"), str) else None
         decision = classify(item["text"], platform=platform)
-        write(dumps(decision.to_json(item.get("id"), extended=extended), ensure_ascii=False) + "\n")
+        if extended:
+            write(dumps(decision.to_json(item.get("id"), extended=True), ensure_ascii=False) + "\n")
+        else:
+            write(decision.contract_line(item.get("id")) + "\n")
     out.flush()
     return 2 if failed else 0
 

@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import identifiers as ids
 from .lexicon import Hit, Lexicon
 from .normalize import Normalized, normalize
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
+    """Why a post got a category: the rule, the matched span of the original text, a score."""
+
     category: str
     rule: str
     span: tuple[int, int]
@@ -252,14 +253,24 @@ def _distress_concepts(c: Context) -> Reason | None:
     the subject (first person), or a person close to them ("min son", "min kompis").
     """
     if not (c.has("distress.c_death") or c.has("distress.c_life") or c.has("distress.c_method")):
-        return None
-    if c.has("laugh") or c.has("distress.figurative"):
+        # Farewell and hopelessness together can be enough ("Mamma, förlåt mig. Jag orkar
+        # inte mer. Det blir bäst så här.").
+        if not (c.has("distress.c_final") and c.has("distress.c_hopeless")):
+            return None
+    if c.has("laugh"):
         return None
     total = 0.0
     families = 0
     lead = None
+    anchor = None
+    for tag in ("distress.c_death", "distress.c_method", "distress.c_life", "distress.c_final"):
+        for h in c.get(tag):
+            if anchor is None or h[2] > anchor[2]:
+                anchor = h
     for tag in _CONCEPTS:
-        hits = [h for h in c.get(tag) if not c.covered(h, "threat.figurative") and not c.covered(h, "distress.mundane")]
+        hits = [h for h in c.get(tag) if not c.covered(h, "threat.figurative") and not c.covered(h, "distress.mundane") and not c.covered(h, "distress.figurative")]
+        if anchor is not None:
+            hits = [h for h in hits if abs(h[0] - anchor[0]) <= 150]
         if not hits:
             continue
         score = min(1.0, c.total(tag, hits))
@@ -272,7 +283,7 @@ def _distress_concepts(c: Context) -> Reason | None:
         total -= 0.4
     if families < 2 or total < 1.1 or lead is None:
         return None
-    if total < 1.4 and not (_own_markers(c) or c.has("family") or c.has("third_party")):
+    if total < 1.4 and not (_own_markers(c) or c.has("family") or c.has("third_party") or c.has("pron.third")):
         return None
     return Reason("distress", "distress.combined_signs", c.span(lead[1]), _score(total - 1.1, 0.6))
 
@@ -315,8 +326,9 @@ def detect_threat(c: Context) -> list[Reason]:
             continue
         intents = [i for i in c.near(h, "threat.intent", 45, 12) if not _negated_between(c, i, h)]
         intents += [i for i in c.near(h, "threat.intent", 0, 45) if i[3].startswith("om ") and i[0] >= h[1]]
-        targets = _targets(c, h)
-        weapons = [w for w in c.near(h, "threat.weapon", 60, 60) if not c.covered(w, "threat.figurative")]
+        intents = [i for i in intents if c.same_sentence(i, h)]
+        targets = [t for t in _targets(c, h) if c.same_sentence(t, h)]
+        weapons = [w for w in c.near(h, "threat.weapon", 60, 60) if not c.covered(w, "threat.figurative") and c.same_sentence(w, h)]
         if not intents and not c.has("laugh") and targets and h[3] in ("skjut", "spräng", "bränn", "häng", "döda", "mörda"):
             intents = [h]  # an imperative: "skjut dem"
         if not intents and h[2] >= 1.0 and any(t[0] >= h[1] and t[0] - h[1] <= 12 and t[3] in _DIRECT_TARGETS for t in c.get("threat.target")):
@@ -335,8 +347,8 @@ def detect_threat(c: Context) -> list[Reason]:
             if best is None or w > best[0]:
                 best = (w, h, "threat.weapon_intent")
             continue
-        intents = [i for i in c.near(h, "threat.intent", 45, 20) if not _negated_between(c, i, h)]
-        targets = _targets(c, h)
+        intents = [i for i in c.near(h, "threat.intent", 45, 20) if not _negated_between(c, i, h) and c.same_sentence(i, h)]
+        targets = [t for t in _targets(c, h) if c.same_sentence(t, h)]
         if intents and targets:
             w = 0.8 + 0.1 * h[2]
             if best is None or w > best[0]:
@@ -415,7 +427,7 @@ _SECOND_PERSON_ADDRESS = ("du är", "du e", "din jävla", "ditt jävla", "din li
 
 def _identifiable(c: Context, h: Hit) -> Hit | None:
     for tag in ("person.role", "third_party"):
-        near = c.near(h, tag, 90, 40)
+        near = [w for w in c.near(h, tag, 90, 40) if c.same_sentence(w, h)]
         if near:
             return near[0]
     names = c.names()
@@ -490,10 +502,16 @@ def detect_crime(c: Context, threat: list[Reason]) -> list[Reason]:
         if sell and not c.is_question() and not accused and h[2] >= 0.6:
             return [Reason("crime", "crime.contraband_sale", (min(c.span(h)[0], c.span(sell[0])[0]), max(c.span(h)[1], c.span(sell[0])[1])), 0.85)]
     if threat:
+        lead = threat[0]
+        lead_hit = (c.norm_pos(lead.span[0]), c.norm_pos(lead.span[1]), 1.0, "")
         for h in c.get("crime.incite"):
+            if not c.same_sentence(h, lead_hit):
+                continue
             if h[2] >= 1.0 and h[3] in ("någon borde", "någon måste", "alla borde", "vi borde", "låt oss", "kom igen", "dags att", "nu är det dags att", "uppmanar", "uppmanar alla", "ta lagen i egna händer", "ta saken i egna händer"):
                 return [Reason("crime", "crime.incitement", c.span(h), 0.85)]
         for h in c.get("threat.intent"):
+            if not c.same_sentence(h, lead_hit):
+                continue
             if h[3] in ("någon borde", "någon måste", "man borde", "borde man", "låt oss", "kom igen", "dags att"):
                 return [Reason("crime", "crime.incitement", c.span(h), 0.85)]
     best = None
@@ -509,7 +527,7 @@ def detect_crime(c: Context, threat: list[Reason]) -> list[Reason]:
             w = a[2] * i[2]
             if best is None or w > best[0]:
                 best = (w, a, i)
-    if best is not None and best[0] >= 0.6 and not (c.is_question() and best[0] < 1.0):
+    if best is not None and best[0] >= 0.6 and not (c.is_question() and best[0] < 0.8):
         a, i = best[1], best[2]
         span = (min(c.span(a)[0], c.span(i)[0]), max(c.span(a)[1], c.span(i)[1]))
         out.append(Reason("crime", "crime.incitement", span, _score(best[0], 0.5)))
@@ -650,7 +668,7 @@ def detect_personal_data(c: Context, commercial: bool) -> list[Reason]:
                 return out
     for s, e in c.streets():
         h = (c.norm_pos(s), c.norm_pos(e), 1.0, "")
-        before = c.nz.norm[max(0, h[0] - 30) : h[0]]
+        before = c.nz.norm[max(0, h[0] - 50) : h[0]]
         if "jag bor" in before or "vi bor" in before:
             continue
         if before.endswith(" på ") and _near_name(c, h, 40, 0) and not c.has("case.fault"):
@@ -670,7 +688,7 @@ def _sensitive_hits(c: Context) -> list[Hit]:
     return [h for tag in ("sensitive.health", "sensitive.social", "sensitive.case") for h in c.get(tag) if not c.covered(h, "threat.figurative")]
 
 
-_GENERIC_BEFORE = re.compile(r"(?:personer|de|den|dem|barn|elever|äldre|unga|familjer|man|alla|folk|människor|någon) (?:med|som har|som lider av|som)\s*$|(?:om man|för den som|stöd för|hjälp för|hjälp med|info om|information om|stöd vid)\s*$")
+_GENERIC_BEFORE = re.compile(r"(?:personer|de|den|dem|barn|elever|äldre|unga|familjer|man|alla|folk|människor|någon) (?:med|som har|som lider av|som)\s*$|(?:om man|för den som|stöd för|hjälp för|hjälp med|info om|information om|stöd vid|bli|att bli|vara)\s*$")
 
 
 def _generic(c: Context, h: Hit) -> bool:
@@ -706,7 +724,7 @@ def detect_sensitive(c: Context) -> list[Reason]:
             return [Reason("confidential", "confidential.own_case", c.span(lead), _score(c.total("x", near) - 0.6, 0.75))]
     own_words = _own_markers(c)
     if own_words:
-        own = [s for s in sens if any(o[1] > s[0] - 90 and o[0] < s[1] + 40 for o in own_words)]
+        own = [s for s in sens if any(o[1] > s[0] - 90 and o[0] < s[1] + 40 and c.same_sentence(o, s) for o in own_words)]
         if own and all(s in case_hits for s in own):
             own = []  # "avslag på mitt bygglov": a case, but not a sensitive one
         weight = c.total("x", own)
@@ -719,6 +737,7 @@ def detect_sensitive(c: Context) -> list[Reason]:
     about_others = [s for s in sens if s not in case_hits]
     for s in sorted(about_others, key=lambda h: -h[2]):
         who = c.near(s, "third_party", 90, 30) or c.near(s, "person.role", 90, 20) or [n for n in c.names() if n[1] > s[0] - 90 and n[0] < s[1] + 30]
+        who = [w for w in who if c.same_sentence(w, s)]
         if not who or c.total("x", [o for o in about_others if abs(o[0] - s[0]) < 80]) < 0.9:
             continue
         if not any(o[1] > s[0] - 20 and o[0] < s[0] for o in own_words):
@@ -799,13 +818,26 @@ def _resolve(c: Context, reasons: list[Reason]) -> list[Reason]:
         # alkoholist" spreads a private person's health.
         drop = "personal_data" if c.has("person.role") else "defamation"
         reasons = [r for r in reasons if r.category != drop]
+    cats = {r.category for r in reasons}
+    if "threat" in cats and "distress" in cats and all(r.rule == "distress.combined_signs" for r in reasons if r.category == "distress"):
+        # "Jag har mina vapen redo och vet vilka som ska dö": the death is meant for others.
+        reasons = [r for r in reasons if r.category != "distress"]
+    cats = {r.category for r in reasons}
     if "distress" in cats and "threat" in cats:
         # "Jag har en kniv och ska skära mig": the danger is to the poster, not to others.
         others = [t for t in c.get("threat.target") if t[3] not in ("ni", "er", "dig")] or c.get("person.role") or c.get("hate.group")
         if not others:
             reasons = [r for r in reasons if r.category != "threat"]
+    cats = {r.category for r in reasons}
+    if "threat" in cats and any(r.rule == "violence_porn.violence_depiction" for r in reasons):
+        # "Rektorn ska få se hur det känns att bli misshandlad" threatens; it shows nothing.
+        reasons = [r for r in reasons if r.rule != "violence_porn.violence_depiction"]
     if "threat" in cats or "distress" in cats:
         reasons = [r for r in reasons if r.rule != "confidential.own_case"]
+    cats = {r.category for r in reasons}
+    if "confidential" in cats and "defamation" in cats and (c.has("sensitive.case") or c.has("sensitive.social")):
+        # Complaints about one's own case officer belong to the case: hide and refer it.
+        reasons = [r for r in reasons if r.category != "defamation"]
     if "violence_porn" in cats and "profanity" in cats:
         porn_words = {h[3] for h in c.get("porn.explicit")}
         prof = [r for r in reasons if r.category == "profanity"]

@@ -30,21 +30,25 @@ Decision rules:
   the kommunikatör, who gets the answer from the expert.
 * A trained model may *add* categories it is confident about; it never removes a rule
   hit and never clears ``urgent``.
+
+``platform`` is accepted so callers can pass what they have; the rules read the same on
+every platform (what is monitored per platform, GOV-11, is decided before triage).
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from json import dumps as _dumps
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from uppsikt.policies import loader
 from uppsikt.policies.schema import Policy
-from uppsikt.policies.vocabulary import ACTION_LABELS_SV, ACTIONS, CATEGORIES, NON_VIOLATION_CATEGORIES, URGENT_CATEGORIES
+from uppsikt.policies.vocabulary import ACTIONS, CATEGORIES, NON_VIOLATION_CATEGORIES, URGENT_CATEGORIES
 
 from .detectors import Reason, detect, detect_question, needs_expert, trivial_reason
-from .explanations import explain
+from .explanations import action_label, explain
 from .lexicon import Lexicon, default_lexicon
 
 _ORDER = {name: i for i, name in enumerate(CATEGORIES)}
@@ -55,7 +59,7 @@ MAX_CHARS = 20_000
 __all__ = ["Decision", "Engine", "Reason", "get_engine", "model_path"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=True)
 class Decision:
     categories: tuple[str, ...]
     urgent: bool
@@ -67,6 +71,7 @@ class Decision:
     police: bool = False
     policy: str = ""
     text: str = field(default="", repr=False)
+    # A decision is a value: nothing changes it after classify() returns.
 
     @property
     def violations(self) -> tuple[str, ...]:
@@ -74,6 +79,19 @@ class Decision:
 
     def explanations(self) -> list[str]:
         return [explain(r.category, r.rule, r.span, self.text) for r in self.reasons]
+
+    def contract_line(self, item_id=None) -> str:
+        """``json.dumps(self.to_json(item_id))`` written out directly (the CLI's hot path).
+
+        Category, rule and action names are fixed ASCII identifiers, so only the id needs
+        JSON escaping."""
+        reasons = ", ".join(
+            f'{{"category": "{r.category}", "rule": "{r.rule}", "span": [{r.span[0]}, {r.span[1]}], "score": {round(r.score, 2)!r}}}'
+            for r in self.reasons
+        )
+        categories = ", ".join(f'"{c}"' for c in self.categories)
+        urgent = "true" if self.urgent else "false"
+        return f'{{"id": {_dumps(item_id, ensure_ascii=False)}, "categories": [{categories}], "urgent": {urgent}, "action": "{self.action}", "reasons": [{reasons}]}}'
 
     def to_json(self, item_id=None, *, extended: bool = False) -> dict:
         """The contract's output object; ``extended`` adds what the UI shows."""
@@ -86,7 +104,7 @@ class Decision:
         out["reasons"] = [r.to_json() for r in self.reasons]
         if extended:
             out["policy"] = self.policy
-            out["action_label"] = ACTION_LABELS_SV.get(self.action, self.action)
+            out["action_label"] = action_label(self.action)
             out["steps"] = list(ACTIONS.get(self.action, ()))
             out["needs_expert"] = self.needs_expert
             out["alert_duty"] = self.alert_duty

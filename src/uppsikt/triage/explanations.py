@@ -7,7 +7,7 @@ a test checks it.
 
 from __future__ import annotations
 
-from uppsikt.policies.vocabulary import CATEGORY_LABELS_SV
+from uppsikt.policies import vocabulary
 
 RULES_SV: dict[str, str] = {
     "distress.explicit": "Skribenten skriver att hen tänker ta sitt liv eller vill dö.",
@@ -57,17 +57,54 @@ RULES_SV: dict[str, str] = {
 MODEL_RULE_PREFIX = "model."
 
 
+def _label(table_names: tuple[str, ...], key: str) -> str:
+    for name in table_names:
+        table = getattr(vocabulary, name, None)
+        if table and key in table:
+            return str(table[key])
+    return key
+
+
+# The categories' Swedish names as the explanations use them (contracts/triage.md).
+CATEGORY_SV = {
+    "question": "Enkel fråga",
+    "trivial": "Anspråkslöst inlägg",
+    "case_matter": "Betydelse i ett ärende",
+    "distress": "Nöddrop",
+    "threat": "Hot",
+    "hate": "Hets mot folkgrupp, sexism, trakasserier",
+    "defamation": "Förtal, personangrepp",
+    "violence_porn": "Olaga våldsskildring, pornografi",
+    "crime": "Uppmaning till brott",
+    "copyright": "Upphovsrättsintrång",
+    "commercial": "Reklam",
+    "party_political": "Partipolitiskt budskap",
+    "profanity": "Svordomar",
+    "personal_data": "Kränkande personuppgifter",
+    "confidential": "Sekretess, enskilt personärende",
+}
+
+
+def category_label(category: str) -> str:
+    """The category's Swedish name."""
+    return CATEGORY_SV.get(category) or _label(("CATEGORY_LABELS_SV", "CATEGORY_LABELS"), category)
+
+
+def action_label(action: str) -> str:
+    return _label(("ACTION_LABELS_SV", "ACTION_LABELS"), action)
+
+
 def rule_sentence(rule: str) -> str:
     if rule.startswith(MODEL_RULE_PREFIX):
         category = rule[len(MODEL_RULE_PREFIX) :]
-        label = CATEGORY_LABELS_SV.get(category, category)
+        label = category_label(category)
         return f"Den inlärda modellen för kommunen bedömer inlägget som ”{label}” utifrån redaktörernas tidigare beslut."
     return RULES_SV.get(rule, "Regel utan förklaring.")
 
 
 def explain(category: str, rule: str, span: tuple[int, int], text: str) -> str:
     """One line for the UI: category, the matched words, the rule and why."""
-    label = CATEGORY_LABELS_SV.get(category, category)
+    label = category_label(category)
     quoted = text[span[0] : span[1]].strip()
     if len(quoted) > 80:
         quoted = quoted[:77] + "…"

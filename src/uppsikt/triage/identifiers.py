@@ -19,6 +19,8 @@ from personnummer import personnummer as _pnr
 
 _SIX_DIGITS = re.compile(r"[0-9]{6}")
 _PNR = re.compile(r"(?<![\d\-+/.,:])((?:19|20)?\d{6})\s?([-+])?\s?(\d{4})(?![\d\-/.,:]\d)")
+_PHONE_WORDS = re.compile(r"ring|tel|mobil|nummer|sms|nås|nå mig|swish")
+_PNR_WORDS = re.compile(r"personn|pnr|personnr|samordningsn|född")
 _PHONE_QUICK = re.compile(r"[+0][0-9\s\-()]{7,}")
 _PHONE_GATE = re.compile(r"(?:\+\s?46|0046|(?<!\d)0)[\s\-()]*\d[\d\s\-()]{5,}")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}")
@@ -62,9 +64,12 @@ def personnummer_spans(low: str) -> list[tuple[int, int, bool]]:
     out = []
     for m in _PNR.finditer(low):
         candidate = m.group(1) + (m.group(2) or "") + m.group(3)
-        if not m.group(2) and len(m.group(1)) == 6 and m.group(1).startswith("0") and low[m.start() : m.end()].replace(" ", "").isdigit() and low[m.start() + 1] in "17":
-            # 07x.../01x... written as one run of ten digits is a phone number.
-            continue
+        if not m.group(2) and len(m.group(1)) == 6 and m.group(1).startswith("0") and low[m.start() + 1] in "17":
+            # Ten digits starting 07 or 01 may be a phone number: it is one when the words
+            # around say so ("ring", "mobil") and nothing says personnummer.
+            around = low[max(0, m.start() - 20) : m.start()]
+            if _PHONE_WORDS.search(around) and not _PNR_WORDS.search(around):
+                continue
         try:
             if not _pnr.valid(candidate):
                 continue

@@ -40,7 +40,7 @@ _EMOJI_RANGE = re.compile("[\u2190-\u2bff\U0001F000-\U0001FAFF]")
 _FOLD_STOP = frozenset(
     """vald valde do bog bogar rosta rostar rov rovet for far har ar pa sa mal mala hor las
     lar fa ga na ma da ater tar ra sta sla la ta ko kon koer nar mot bar fora fara bara
-    gora hora dor sjo sno sot kor kora fore hog las lasa mor dod doda fors brann""".split()
+    gora hora dor sjo sno sot kor kora fore hog las lasa mor dod doda fors brann kalla lana fardig""".split()
 )
 
 _FOLDS = {"å": ("a", "aa"), "ä": ("a", "ae"), "ö": ("o", "oe"), "é": ("e",), "ü": ("u",)}
@@ -135,7 +135,7 @@ def term_keys(raw: str, masked: bool = False) -> list[str]:
 # second automaton that is scanned only when a detector asks for one of them, so a post
 # with nothing to qualify is scanned once.
 CONTEXT_TAGS = frozenset(
-    """pron.first pron.third negation family third_party praise laugh question.complex
+    """pron.first pron.third negation family third_party praise laugh
     threat.intent threat.target crime.incite crime.sell case.intent
     copyright.free copyright.legit violence.display party.name party.not_call profanity.not
     distress.mundane distress.c_final distress.c_hopeless hate.condemn hate.not_condemn

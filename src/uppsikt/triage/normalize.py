@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 # Format characters used to hide words from filters, and emoji variation selectors.
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]")
@@ -36,7 +35,6 @@ _LEET_TABLE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "
 _TRAILING_DIGITS = re.compile(r"^(.*?[^\W\d_]{2,})(\d+)$")
 
 
-@dataclass(frozen=True, slots=True)
 class Normalized:
     """The views of one text.
 
@@ -46,11 +44,14 @@ class Normalized:
     original text, or ``None`` when the index is the same.
     """
 
-    original: str
-    low: str
-    low_offsets: list[int] | None
-    norm: str
-    norm_offsets: list[int] | None
+    __slots__ = ("original", "low", "low_offsets", "norm", "norm_offsets")
+
+    def __init__(self, original: str, low: str, low_offsets: list[int] | None, norm: str, norm_offsets: list[int] | None):
+        self.original = original
+        self.low = low
+        self.low_offsets = low_offsets
+        self.norm = norm
+        self.norm_offsets = norm_offsets
 
     def low_span(self, start: int, end: int) -> tuple[int, int]:
         """A span of ``low`` as a span of the original text."""

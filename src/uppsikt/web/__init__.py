@@ -1,1 +1,1 @@
-"""Server-rendered Swedish pages shared by the apps: layout, log-in, dashboard."""
+"""Server-rendered pages shared by the apps, in Swedish by default: layout, log-in, dashboard."""

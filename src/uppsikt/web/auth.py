@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _, gettext_lazy
 from django_otp import devices_for_user, login as otp_login, match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,13 +23,13 @@ from uppsikt.audit.events import log
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label="Användarnamn", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    password = forms.CharField(label="Lösenord", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(label=gettext_lazy("User name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"}))
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     otp_token = forms.CharField(
-        label="Engångskod",
+        label=gettext_lazy("One-time code"),
         required=False,
         max_length=16,
-        help_text="Sex siffror från din autentiseringsapp, eller en reservkod. Lämna tomt första gången, då du får koppla en app.",
+        help_text=gettext_lazy("Six digits from your authenticator app, or a backup code. Leave it empty the first time, when you get to connect an app."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -57,7 +58,7 @@ def login_view(request):
             log("login_failed", username=username)
             if getattr(request, "axes_locked_out", False):
                 return render(request, "web/locked.html", status=429)
-            error = "Fel användarnamn, lösenord eller engångskod. Försök igen."
+            error = _("Wrong user name, password or one-time code. Try again.")
         else:
             token = form.cleaned_data["otp_token"].strip().replace(" ", "")
             if _has_device(user):
@@ -68,7 +69,7 @@ def login_view(request):
                     log("login_failed", username=username)
                     if getattr(request, "axes_locked_out", False):
                         return render(request, "web/locked.html", status=429)
-                    error = "Fel användarnamn, lösenord eller engångskod. Försök igen."
+                    error = _("Wrong user name, password or one-time code. Try again.")
                 else:
                     login(request, user)
                     otp_login(request, device)
@@ -90,17 +91,17 @@ def otp_setup(request):
     if _has_device(request.user) and request.user.is_verified():
         return redirect("web:dashboard")
     if _has_device(request.user):
-        messages.info(request, "Du har redan tvåstegsverifiering. Logga in med engångskoden.")
+        messages.info(request, _("You already have two-step verification. Log in with the one-time code."))
         return redirect("web:login")
-    device = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False, defaults={"name": "Autentiseringsapp"})[0]
+    device = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False, defaults={"name": _("Authenticator app")})[0]
     error = None
     if request.method == "POST":
         token = request.POST.get("otp_token", "").strip().replace(" ", "")
         if confirm_totp_device(device, token):
             otp_login(request, device)
-            messages.success(request, "Tvåstegsverifiering är aktiverad.")
+            messages.success(request, _("Two-step verification is turned on."))
             return redirect("web:dashboard")
-        error = "Koden stämde inte. Kontrollera att klockan i telefonen går rätt och försök igen."
+        error = _("The code did not match. Check that the clock in your phone is right and try again.")
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(request, "web/otp_setup.html", {"qr": _qr_svg(device.config_url), "secret": secret, "error": error})
 

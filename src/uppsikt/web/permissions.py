@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 
 class IsVerifiedStaff(BasePermission):
     """Logged in and, where two factors are required, verified with the second one."""
 
-    message = "Inloggning med tvåstegsverifiering krävs."
+    message = _("Log-in with two-step verification is required.")
 
     def has_permission(self, request, view):
         user = request.user

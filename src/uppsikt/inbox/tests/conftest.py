@@ -35,8 +35,8 @@ class FakeEngine:
         self.policy_name = policy_name
         self.seen: list[str] = []
 
-    def classify(self, text):
-        self.seen.append(text)
+    def classify(self, text, platform=None):
+        self.seen.append((text, platform))
         if "hot" in text.lower() or "slår ihjäl" in text.lower():
             return FakeDecision(["threat"], True, "hide_preserve_police_register")
         if text.rstrip().endswith("?"):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-TOTAL = 40_000
+TOTAL = 25_000
 
 
 def write_export(path: Path, total: int) -> set[str]:
@@ -167,3 +167,15 @@ def test_invariant_4_cursor_does_not_move_when_storing_a_page_fails():
         poll_channel(channel, connector=BadSecondPage(Credentials(token="t")))
     assert sorted(Item.objects.values_list("platform_id", flat=True)) == ["ok-1", "ok-2"]
     assert PollCursor.objects.get(channel=channel).cursor == {"page": 1}
+
+
+def test_invariant_7_unknown_channel_in_an_empty_data_folder_leaves_nothing(tmp_path):
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(UPPSIKT_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="uppsikt.conf.dev")
+    samples = Path(__file__).resolve().parents[2] / "platforms" / "importers" / "tests" / "samples"
+    for args in (("import", "--channel", "finns-inte", "--format", "mastodon-archive", str(samples / "mastodon")), ("items", "export", "--channel", "finns-inte")):
+        done = uppsikt(env, *args)
+        assert done.returncode != 0 and done.stdout == ""
+        assert done.stderr.strip().splitlines() == ["uppsikt: kanalen 'finns-inte' finns inte"]
+    assert not data.exists()

@@ -245,7 +245,7 @@ def test_INB_1_without_triage_engine_items_are_stored_untriaged(no_triage_engine
 def test_INB_1_a_failing_triage_engine_is_an_error_and_stores_nothing(monkeypatch, fake_triage):
     channel = make_channel()
 
-    def explode(self, text):
+    def explode(self, text, platform=None):
         raise RuntimeError("lexicon missing")
 
     from .conftest import FakeEngine

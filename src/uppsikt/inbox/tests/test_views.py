@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from uppsikt.accounts import services as accounts
 from uppsikt.inbox.services import ingest_items
+from uppsikt.policies.vocabulary import CATEGORY_LABELS
 
 from .factories import fetched, make_channel
 
@@ -56,7 +58,8 @@ def test_INB_1_items_page_lists_items_newest_first_with_record_status_and_triage
     assert "<caption>" in html and all(f'<th scope="col">{name}</th>' in html for name in ("Tid", "Avsändare", "Typ", "Text", "Handling", "Bedömning"))
     assert html.count(">Inkommen<") == 2 and html.count(">Upprättad<") == 1
     assert '<span class="badge urgent">Brådskande</span>' in html
-    assert ">Hot<" in html and ">Enkel fråga<" in html
+    with translation.override("sv"):
+        assert f">{CATEGORY_LABELS['threat']}<" in html and f">{CATEGORY_LABELS['question']}<" in html
     assert "Borttagen på plattformen" in html
     assert re.search(r'<time datetime="2024-05-01T10:10:00\+02:00">', html)
 

@@ -96,18 +96,20 @@ class LinkedInConnector(HttpConnector):
     def _next(self, task: dict, elements: list, paging: dict, page_size: int) -> list[dict]:
         if not elements:
             return []
-        for link in paging.get("links") or []:
-            if isinstance(link, dict) and link.get("rel") == "next" and isinstance(link.get("href"), str):
+        links = [link for link in paging.get("links") or [] if isinstance(link, dict)]
+        for link in links:
+            if link.get("rel") == "next" and isinstance(link.get("href"), str):
                 return [{**task, "url": link["href"]}]
         start = paging.get("start", task.get("start", 0)) or 0
         count = paging.get("count", page_size) or page_size
         total = paging.get("total")
         following = start + len(elements)
-        if isinstance(total, int) and following >= total:
-            return []
-        if total is None and len(elements) < count:
-            return []
-        return [{**task, "start": following, "url": None}]
+        if isinstance(total, int):
+            more = following < total
+        else:
+            # Without a total, LinkedIn's links say where to go; a page with links but no "next" is the last.
+            more = not links and len(elements) >= count
+        return [{**task, "start": following, "url": None}] if more else []
 
     def _posts(self, task: dict, walk: Walk):
         org = self.org_urn()

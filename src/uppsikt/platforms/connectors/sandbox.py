@@ -25,7 +25,7 @@ from django.conf import settings
 
 from uppsikt.platforms.base import FetchedItem, PlatformError
 from uppsikt.platforms.registry import Capabilities, Connector, Credentials, Page, register
-from uppsikt.platforms.sandbox_traffic import POST_EVERY_SLOTS, Event, Traffic, slot_of, slot_start
+from uppsikt.platforms.sandbox_traffic import POST_EVERY_SLOTS, Event, Traffic, slot_of
 
 DEFAULT_RATE_PER_HOUR = 30.0
 DEFAULT_BACKFILL_HOURS = 24.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 
+from uppsikt.core.i18n import gettext as _
 from uppsikt.platforms.base import ImportFormatError
 
 from .base import ExportSource, Importer, fix_mojibake, open_export, unspool
@@ -38,4 +39,4 @@ def get_importer(format_name: str) -> type[Importer]:
     try:
         return _REGISTRY[format_name]
     except KeyError:
-        raise ImportFormatError(f"okänt format {format_name!r}; välj ett av {', '.join(sorted(_REGISTRY))}") from None
+        raise ImportFormatError(_("unknown format %(format)r; choose one of %(formats)s") % {"format": format_name, "formats": ", ".join(sorted(_REGISTRY))}) from None

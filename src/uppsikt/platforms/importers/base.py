@@ -32,6 +32,7 @@ from typing import BinaryIO
 
 import ijson
 
+from uppsikt.core.i18n import gettext as _
 from uppsikt.platforms.base import FetchedItem, ImportFormatError
 
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, tarfile.TarError, OSError)
@@ -60,13 +61,13 @@ def raw_json(record) -> bytes:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def from_epoch(value, where: str) -> datetime:
+def from_epoch(value, where: object) -> datetime:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ImportFormatError(f"{where}: tidsstämpeln saknas eller är inte ett tal")
+        raise ImportFormatError(_("%(where)s: the timestamp is missing or not a number") % {"where": where})
     try:
         return datetime.fromtimestamp(value, tz=UTC)
     except (OverflowError, OSError, ValueError):
-        raise ImportFormatError(f"{where}: ogiltig tidsstämpel {value!r}") from None
+        raise ImportFormatError(_("%(where)s: invalid timestamp %(value)r") % {"where": where, "value": value}) from None
 
 
 # --- sources ----------------------------------------------------------------------
@@ -132,7 +133,7 @@ class ExportSource(ABC):
         try:
             raw = self._open(member)
         except _READ_ERRORS as exc:
-            raise ImportFormatError(f"{self.display(member)}: kan inte läsas ({_first_line(exc)})") from None
+            raise ImportFormatError(_("%(file)s: cannot be read (%(detail)s)") % {"file": self.display(member), "detail": _first_line(exc)}) from None
         reader = _HashingReader(raw, lambda digest: self.digests.__setitem__(member, digest))
         try:
             yield reader
@@ -171,7 +172,7 @@ class DirectorySource(ExportSource):
                 if full.is_symlink():
                     target = full.resolve()
                     if root != target and root not in target.parents:
-                        raise ImportFormatError(f"{path}/{full.relative_to(root).as_posix()}: länken pekar utanför exportmappen")
+                        raise ImportFormatError(_("%(file)s: the link points outside the export folder") % {"file": f"{path}/{full.relative_to(root).as_posix()}"})
             for name in filenames:
                 full = Path(folder) / name
                 if full.is_file():
@@ -212,13 +213,13 @@ class ZipSource(ExportSource):
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-            raise ImportFormatError(f"{path}: zip-arkivet är trasigt eller avkortat ({_first_line(exc)})") from None
+            raise ImportFormatError(_("%(file)s: the zip archive is broken or truncated (%(detail)s)") % {"file": path, "detail": _first_line(exc)}) from None
         names: list[str] = []
         for info in self._zip.infolist():
             mode = info.external_attr >> 16
             if _unsafe_name(info.filename) or stat.S_ISLNK(mode):
                 self._zip.close()
-                raise ImportFormatError(f"{path}: posten {info.filename!r} pekar utanför exportmappen")
+                raise ImportFormatError(_("%(file)s: the entry %(entry)r points outside the export folder") % {"file": path, "entry": info.filename})
             if not info.is_dir():
                 names.append(info.filename)
         self._members = sorted(names)
@@ -240,17 +241,17 @@ class TarSource(ExportSource):
             self._tar = tarfile.open(path, "r:*")
             infos = self._tar.getmembers()
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
-            raise ImportFormatError(f"{path}: tar-arkivet är trasigt eller avkortat ({_first_line(exc)})") from None
+            raise ImportFormatError(_("%(file)s: the tar archive is broken or truncated (%(detail)s)") % {"file": path, "detail": _first_line(exc)}) from None
         members: dict[str, tarfile.TarInfo] = {}
         for info in infos:
             if _unsafe_name(info.name) or info.issym() or info.islnk():
                 self._tar.close()
-                raise ImportFormatError(f"{path}: posten {info.name!r} pekar utanför exportmappen")
+                raise ImportFormatError(_("%(file)s: the entry %(entry)r points outside the export folder") % {"file": path, "entry": info.name})
             if info.isdir():
                 continue
             if not info.isfile():
                 self._tar.close()
-                raise ImportFormatError(f"{path}: posten {info.name!r} är ingen vanlig fil")
+                raise ImportFormatError(_("%(file)s: the entry %(entry)r is not a regular file") % {"file": path, "entry": info.name})
             name = info.name[2:] if info.name.startswith("./") else info.name
             members[name] = info
         self._infos = members
@@ -275,7 +276,7 @@ def open_export(path) -> ExportSource:
     if path.is_dir():
         return DirectorySource(path)
     if not path.is_file():
-        raise ImportFormatError(f"{path}: filen eller mappen finns inte")
+        raise ImportFormatError(_("%(file)s: no such file or folder") % {"file": path})
     with open(path, "rb") as fh:
         head = fh.read(512)
     if head.startswith(b"PK"):
@@ -284,7 +285,7 @@ def open_export(path) -> ExportSource:
         return TarSource(path)
     if path.suffix.lower() in (".json", ".js"):
         return SingleFileSource(path)
-    raise ImportFormatError(f"{path}: okänt filformat (varken mapp, zip, tar.gz eller JSON)")
+    raise ImportFormatError(_("%(file)s: unknown file type (not a folder, zip, tar.gz or JSON)") % {"file": path})
 
 
 def _first_line(exc: BaseException) -> str:
@@ -323,8 +324,8 @@ class _PrefixStripped(io.RawIOBase):
 def json_error(display: str, exc: Exception) -> ImportFormatError:
     line = _first_line(exc)
     if "UTF8" in line or "UTF-8" in line or isinstance(exc, UnicodeDecodeError):
-        return ImportFormatError(f"{display}: ogiltig UTF-8 ({line})")
-    return ImportFormatError(f"{display}: ogiltig JSON ({line})")
+        return ImportFormatError(_("%(file)s: invalid UTF-8 (%(detail)s)") % {"file": display, "detail": line})
+    return ImportFormatError(_("%(file)s: invalid JSON (%(detail)s)") % {"file": display, "detail": line})
 
 
 def find_array(stream: BinaryIO, allowed: tuple[str, ...], display: str) -> str | None:
@@ -384,8 +385,11 @@ class Importer(ABC):
             return plan
         for fmt, other in registry().items():
             if other is not type(self) and other.recognises(members):
-                raise ImportFormatError(f"{self.export.path}: ser ut som en export från {other.label} ({fmt}), inte {self.format}")
-        raise ImportFormatError(f"{self.export.path}: okänd struktur – inga filer som {self.format} känner igen")
+                raise ImportFormatError(
+                    _("%(file)s: looks like an export from %(platform)s (%(other)s), not %(format)s")
+                    % {"file": self.export.path, "platform": other.label, "other": fmt, "format": self.format}
+                )
+        raise ImportFormatError(_("%(file)s: unknown layout – no files that %(format)s recognises") % {"file": self.export.path, "format": self.format})
 
     def items(self) -> Iterator[FetchedItem]:
         plan = self._plan()
@@ -395,23 +399,23 @@ class Importer(ABC):
             try:
                 yield from self.read(member, role)
             except _READ_ERRORS as exc:
-                raise ImportFormatError(f"{display}: arkivet är trasigt ({_first_line(exc)})") from None
+                raise ImportFormatError(_("%(file)s: the archive is broken (%(detail)s)") % {"file": display, "detail": _first_line(exc)}) from None
             except UnicodeDecodeError as exc:
-                raise ImportFormatError(f"{display}: ogiltig UTF-8 ({_first_line(exc)})") from None
+                raise ImportFormatError(_("%(file)s: invalid UTF-8 (%(detail)s)") % {"file": display, "detail": _first_line(exc)}) from None
 
-    def records(self, member: str, allowed: tuple[str, ...], *, stream_wrapper=None) -> Iterator[tuple[str, int, dict]]:
+    def records(self, member: str, allowed: tuple[str, ...], *, stream_wrapper=None) -> Iterator[tuple[RecordPlace, int, dict]]:
         """Each JSON object of the first array at one of the ``allowed`` prefixes, with a label for messages."""
         display = self.export.display(member)
         with self.export.open(member) as stream:
             prefix = find_array(stream_wrapper(stream, display) if stream_wrapper else stream, allowed, display)
         if prefix is None:
-            raise ImportFormatError(f"{display}: okänd struktur (hittade ingen lista med poster)")
+            raise ImportFormatError(_("%(file)s: unknown layout (no list of records found)") % {"file": display})
         with self.export.open(member) as stream:
             source = stream_wrapper(stream, display) if stream_wrapper else stream
             for index, record in enumerate(stream_items(source, prefix, display)):
-                where = f"{display}: post {index + 1}"
+                where = RecordPlace(display, index + 1)
                 if not isinstance(record, dict):
-                    raise ImportFormatError(f"{where}: är inte ett JSON-objekt")
+                    raise ImportFormatError(_("%(where)s: is not a JSON object") % {"where": where})
                 yield where, index, record
 
     def read_json(self, member: str, limit: int = 10_000_000):
@@ -424,9 +428,9 @@ class Importer(ABC):
         try:
             return json.loads(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
-            raise ImportFormatError(f"{display}: ogiltig UTF-8 ({_first_line(exc)})") from None
+            raise ImportFormatError(_("%(file)s: invalid UTF-8 (%(detail)s)") % {"file": display, "detail": _first_line(exc)}) from None
         except json.JSONDecodeError as exc:
-            raise ImportFormatError(f"{display}: ogiltig JSON ({_first_line(exc)})") from None
+            raise ImportFormatError(_("%(file)s: invalid JSON (%(detail)s)") % {"file": display, "detail": _first_line(exc)}) from None
 
     def validate(self) -> int:
         """Read the whole export once; raises ``ImportFormatError`` on the first fault. Returns the item count."""
@@ -464,6 +468,19 @@ def unspool(fh: BinaryIO) -> Iterator[FetchedItem]:
         except EOFError:
             return
         yield from batch
+
+
+class RecordPlace:
+    """Where a record is, for error messages: "FILE: post N". Worded only when a message needs it."""
+
+    __slots__ = ("file", "number")
+
+    def __init__(self, file: str, number: int):
+        self.file = file
+        self.number = number
+
+    def __str__(self) -> str:
+        return _("%(file)s: record %(number)d") % {"file": self.file, "number": self.number}
 
 
 class RecordCounter:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from uppsikt.core.i18n import gettext as _
 from uppsikt.platforms.base import FetchedItem, ImportFormatError
 
 from . import register
@@ -120,7 +121,7 @@ class FacebookExportImporter(Importer):
             else:
                 yield self._post(record, role, where, counter)
 
-    def _post(self, record: dict, role: str, where: str, counter: RecordCounter) -> FetchedItem:
+    def _post(self, record: dict, role: str, where: object, counter: RecordCounter) -> FetchedItem:
         timestamp = record.get("timestamp")
         published = from_epoch(timestamp, where)
         texts = [d["post"] for d in _list(record.get("data")) if isinstance(d, dict) and isinstance(d.get("post"), str)]
@@ -151,14 +152,14 @@ class FacebookExportImporter(Importer):
             edited_at=edited,
         )
 
-    def _comment(self, record: dict, where: str, counter: RecordCounter) -> Iterator[FetchedItem]:
+    def _comment(self, record: dict, where: object, counter: RecordCounter) -> Iterator[FetchedItem]:
         title = record.get("title") if isinstance(record.get("title"), str) else ""
         kind = "reply" if _REPLY_TITLE.search(title) else "comment"
         media, url, _description = _attachments(record)
         entries = [_dict(d.get("comment")) for d in _list(record.get("data")) if isinstance(d, dict) and isinstance(d.get("comment"), dict)]
         if not entries:
             if "timestamp" not in record:
-                raise ImportFormatError(f"{where}: kommentaren saknar både text och tidsstämpel")
+                raise ImportFormatError(_("%(where)s: the comment has neither text nor timestamp") % {"where": where})
             entries = [{"timestamp": record["timestamp"], "comment": "", "author": ""}]
         for entry in entries:
             timestamp = entry.get("timestamp", record.get("timestamp"))

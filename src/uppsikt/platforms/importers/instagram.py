@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from uppsikt.core.i18n import gettext as _
 from uppsikt.platforms.base import FetchedItem, ImportFormatError
 
 from . import register
@@ -106,7 +107,7 @@ class InstagramExportImporter(Importer):
             else:
                 yield self._post(record, where, counter)
 
-    def _post(self, record: dict, where: str, counter: RecordCounter) -> FetchedItem:
+    def _post(self, record: dict, where: object, counter: RecordCounter) -> FetchedItem:
         media = [_dict(m) for m in _list(record.get("media"))]
         first = media[0] if media else {}
         timestamp = record.get("creation_timestamp", first.get("creation_timestamp"))
@@ -115,7 +116,7 @@ class InstagramExportImporter(Importer):
         raw_text = raw_text if isinstance(raw_text, str) else ""
         uris = [m["uri"] for m in media if isinstance(m.get("uri"), str)]
         if not uris and not raw_text:
-            raise ImportFormatError(f"{where}: inlägget har varken media eller text")
+            raise ImportFormatError(_("%(where)s: the post has neither media nor text") % {"where": where})
         return FetchedItem(
             platform_id=counter.id_for("ig:", timestamp, "post", raw_text, *uris),
             kind="post",
@@ -128,7 +129,7 @@ class InstagramExportImporter(Importer):
             media=tuple(uris),
         )
 
-    def _comment(self, record: dict, where: str, counter: RecordCounter) -> FetchedItem:
+    def _comment(self, record: dict, where: object, counter: RecordCounter) -> FetchedItem:
         href = ""
         if "string_map_data" in record:
             fields = _fields(_dict(record.get("string_map_data")))
@@ -142,7 +143,7 @@ class InstagramExportImporter(Importer):
                 texts = [v for k, v in fields.items() if k not in _OWNER_KEYS and isinstance(v.get("value"), str) and v is not time_field]
                 comment_field = texts[0] if len(texts) == 1 else None
             if time_field is None or comment_field is None:
-                raise ImportFormatError(f"{where}: okänd struktur i string_map_data ({', '.join(sorted(fields))})")
+                raise ImportFormatError(_("%(where)s: unknown layout of string_map_data (%(fields)s)") % {"where": where, "fields": ", ".join(sorted(fields))})
             timestamp = time_field.get("timestamp")
             raw_text = comment_field.get("value", "")
             owner = owner_field.get("value", "")
@@ -154,7 +155,7 @@ class InstagramExportImporter(Importer):
             owner = record.get("title", "")
             href = entry.get("href", "")
         else:
-            raise ImportFormatError(f"{where}: kommentaren saknar string_map_data")
+            raise ImportFormatError(_("%(where)s: the comment has no string_map_data") % {"where": where})
         raw_text = raw_text if isinstance(raw_text, str) else ""
         owner = owner if isinstance(owner, str) else ""
         published = from_epoch(timestamp, where)

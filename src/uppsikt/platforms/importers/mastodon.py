@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from html.parser import HTMLParser
 
+from uppsikt.core.i18n import gettext as _
 from uppsikt.platforms.base import FetchedItem, ImportFormatError
 
 from . import register
@@ -59,13 +60,13 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _time(value, where: str) -> datetime:
+def _time(value, where: object) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise ImportFormatError(f"{where}: ogiltig tid {value!r}") from None
+        raise ImportFormatError(_("%(where)s: invalid time %(value)r") % {"where": where, "value": value}) from None
     if parsed.tzinfo is None:
-        raise ImportFormatError(f"{where}: tiden {value!r} saknar tidszon")
+        raise ImportFormatError(_("%(where)s: the time %(value)r has no time zone") % {"where": where, "value": value})
     return parsed
 
 
@@ -103,10 +104,10 @@ class MastodonArchiveImporter(Importer):
                 continue
             yield self._status(activity, note, where)
 
-    def _status(self, activity: dict, note: dict, where: str) -> FetchedItem:
+    def _status(self, activity: dict, note: dict, where: object) -> FetchedItem:
         status_id = note.get("id")
         if not isinstance(status_id, str) or not status_id:
-            raise ImportFormatError(f"{where}: inlägget saknar id")
+            raise ImportFormatError(_("%(where)s: the post has no id") % {"where": where})
         published = _time(note.get("published") or activity.get("published"), where)
         content = note.get("content") if isinstance(note.get("content"), str) else ""
         text = html_to_text(content)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import BinaryIO
 
+from uppsikt.core.i18n import gettext as _
 from uppsikt.platforms.base import FetchedItem, ImportFormatError
 
 from . import register
@@ -38,7 +39,7 @@ def strip_ytd(stream: BinaryIO, display: str) -> BinaryIO:
     head = stream.read(4096)
     match = _YTD.match(head)
     if not match:
-        raise ImportFormatError(f"{display}: saknar inledningen ”window.YTD.….partN =” som ett X-arkiv har")
+        raise ImportFormatError(_("%(file)s: does not begin with “window.YTD.….partN =” as an X archive does") % {"file": display})
     return _PrefixStripped(head[match.end() :], stream)
 
 
@@ -85,18 +86,18 @@ class XArchiveImporter(Importer):
         for where, _i, record in self.records(member, ("",), stream_wrapper=strip_ytd):
             tweet = record.get("tweet", record)
             if not isinstance(tweet, dict):
-                raise ImportFormatError(f"{where}: ”tweet” är inte ett JSON-objekt")
+                raise ImportFormatError(_("%(where)s: “tweet” is not a JSON object") % {"where": where})
             yield self._tweet(tweet, record, role == "deleted", where)
 
-    def _tweet(self, tweet: dict, record: dict, deleted: bool, where: str) -> FetchedItem:
+    def _tweet(self, tweet: dict, record: dict, deleted: bool, where: object) -> FetchedItem:
         tweet_id = _str(tweet.get("id_str")) or _str(tweet.get("id"))
         if not tweet_id:
-            raise ImportFormatError(f"{where}: tweeten saknar id")
+            raise ImportFormatError(_("%(where)s: the tweet has no id") % {"where": where})
         created = tweet.get("created_at")
         try:
             published = datetime.strptime(created, _CREATED_AT)
         except (TypeError, ValueError):
-            raise ImportFormatError(f"{where}: ogiltig tid created_at {created!r}") from None
+            raise ImportFormatError(_("%(where)s: invalid time created_at %(value)r") % {"where": where, "value": created}) from None
         text = tweet.get("full_text", tweet.get("text", ""))
         text = html.unescape(text) if isinstance(text, str) else ""
         parent = _str(tweet.get("in_reply_to_status_id_str")) or _str(tweet.get("in_reply_to_status_id")) or None

@@ -182,7 +182,7 @@ def test_INB_1_facebook_api_base_replaces_only_the_root(router):
     assert page2.url.path == f"/v21.0/{PAGE}/feed" and page2.url.params["limit"] == "25"
 
 
-def test_MOD_facebook_hide_unhide_delete_reply(router):
+def test_MOD_2_facebook_hide_unhide_delete_reply(router):
     hide = router.post(f"{G}/812345678905678_998877665544101").mock(return_value=reply("facebook", "success.json"))
     delete = router.delete(f"{G}/812345678905678_998877665544101").mock(return_value=reply("facebook", "success.json"))
     answer = router.post(f"{G}/{P2}/comments").mock(return_value=reply("facebook", "reply_created.json"))
@@ -198,7 +198,7 @@ def test_MOD_facebook_hide_unhide_delete_reply(router):
     assert answer.calls[-1].request.url.params["message"] == "Tack för ditt inlägg! Vi återkommer."
 
 
-def test_MOD_facebook_action_not_confirmed_is_an_error(router):
+def test_MOD_2_facebook_action_not_confirmed_is_an_error(router):
     router.post(f"{G}/1_2").mock(return_value=httpx.Response(200, json={"success": False}))
     with pytest.raises(PlatformError, match="bekräftade inte"):
         make(FacebookConnector, account_id=PAGE)[0].hide("1_2")

@@ -73,7 +73,7 @@ def test_INB_1_instagram_needs_account_id():
         walk(make(InstagramConnector)[0])
 
 
-def test_MOD_instagram_hide_unhide_delete_reply(router):
+def test_MOD_2_instagram_hide_unhide_delete_reply(router):
     hide = router.post(f"{G}/17865000000000003").mock(return_value=reply("instagram", "success.json"))
     delete = router.delete(f"{G}/17865000000000003").mock(return_value=reply("instagram", "success.json"))
     answer = router.post(f"{G}/17865000000000001/replies").mock(return_value=reply("instagram", "reply_created.json"))

@@ -65,7 +65,7 @@ def test_INB_1_x_rate_limit_headers(router):
     reset = 1714644000 + 40
     router.get(f"{X}/2/users/{ME}/tweets").mock(side_effect=[
         reply("x", "error_429.json", status=429, headers={"x-rate-limit-limit": "900", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)}),
-        reply("x", "tweets_page2.json", headers={"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset + 40 + 15)}),
+        reply("x", "tweets_page2.json", headers={"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset + 15)}),
     ])
     connector, sleeps = make(XConnector, account_id=ME)
     walk(connector)

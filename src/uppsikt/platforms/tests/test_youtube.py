@@ -78,7 +78,7 @@ def test_INB_1_youtube_garbage_answer(router):
         walk(connector, {"v": 1, "since": None, "marks": {}, "run": {"started": 1, "queue": [{"t": "threads"}], "marks": {}}})
 
 
-def test_MOD_youtube_hide_is_held_for_review_delete_is_reject(router):
+def test_MOD_2_youtube_hide_is_held_for_review_delete_is_reject(router):
     status = router.post(f"{Y}/comments/setModerationStatus").mock(return_value=httpx.Response(204))
     router.get(f"{Y}/comments", params={"id": T2}).mock(return_value=reply("youtube", "comment_other.json"))
     connector, _ = make(YouTubeConnector, account_id=CH)
@@ -92,7 +92,7 @@ def test_MOD_youtube_hide_is_held_for_review_delete_is_reject(router):
     assert "går inte att ångra" in YouTubeConnector.capabilities.notes
 
 
-def test_MOD_youtube_own_comment_is_deleted_and_reply(router):
+def test_MOD_2_youtube_own_comment_is_deleted_and_reply(router):
     own = data("youtube", "comments_replies.json")["items"][0]
     router.get(f"{Y}/comments", params={"id": own["id"]}).mock(return_value=httpx.Response(200, json={"items": [own]}))
     deleted = router.delete(f"{Y}/comments").mock(return_value=httpx.Response(204))

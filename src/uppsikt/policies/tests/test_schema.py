@@ -37,7 +37,7 @@ def test_problems_are_in_swedish(preset_yaml):
     data["name"] = "Lilla Edet"
     problems = problems_of(data)
     assert "cadence.min_posts_per_week: måste vara ett heltal" in problems
-    assert "checklist: måste ha minst 1 poster" in problems
+    assert "checklist: måste ha minst 1 post" in problems
     assert any(p.startswith("name: ogiltigt format (små bokstäver") for p in problems)
     assert not [p for p in problems if "Input should" in p or "Value error" in p]
 

@@ -80,3 +80,14 @@ def test_triage_train_rejects_bad_input_with_one_line(tmp_path):
     result = run(["triage", "train", str(bad)], env={"UPPSIKT_DATA_DIR": str(tmp_path)})
     assert result.returncode == 1
     assert "okänd kategori" in result.stderr.decode()
+
+
+def test_contract_line_is_exactly_the_json_of_the_decision():
+    from uppsikt.policies import loader
+    from uppsikt.triage.engine import Engine
+
+    engine = Engine(loader.load_preset("mora"))
+    for item_id, text in [("a\"b", "Jag kommer att skjuta er alla"), (7, "Tack!"), (None, ""), ({"x": [1]}, "Rösta på SD, jävla skit, 910707-4560")]:
+        decision = engine.classify(text)
+        assert json.loads(decision.contract_line(item_id)) == decision.to_json(item_id)
+        assert decision.contract_line(item_id) == json.dumps(decision.to_json(item_id), ensure_ascii=False)
