@@ -13,6 +13,7 @@ municipality's model from labelled lines ``{"text": ..., "labels": [...]}``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from uppsikt.cli import CommandError
@@ -52,7 +53,13 @@ def cmd_triage(args) -> int:
         engine = get_engine(name)
     except PolicyError as exc:
         raise CommandError(str(exc).splitlines()[0]) from None
-    return run_stream(engine, sys.stdin.buffer, sys.stdout, extended=args.explain)
+    try:
+        return run_stream(engine, sys.stdin.buffer, sys.stdout, extended=args.explain)
+    except BrokenPipeError:
+        # The reader went away (``uppsikt triage < big.jsonl | head``): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _error_line(number: int, message: str) -> str:
