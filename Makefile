@@ -9,7 +9,7 @@ DATA ?= $(CURDIR)/var
 PORT ?= 8000
 DEBIAN_PACKAGES := python3-venv chromium postgresql postgresql-contrib
 
-.PHONY: run test test-sqlite test-postgres system-deps venv demo clean bench
+.PHONY: run test test-sqlite test-postgres system-deps venv demo clean bench openapi
 
 system-deps:
 	@missing=""; \
@@ -46,7 +46,11 @@ test-postgres: venv
 	$(PY) scripts/throwaway_postgres.py -- $(PY) -m pytest
 
 bench: venv
-	$(PY) bench/run_all.py
+	$(PY) bench/triage/run.py
+	$(PY) bench/ingest/run.py
+
+openapi: venv
+	UPPSIKT_DATA_DIR=$$(mktemp -d) DJANGO_SETTINGS_MODULE=uppsikt.conf.dev $(PY) -m django spectacular --file openapi.yaml --validate
 
 clean:
 	rm -rf $(VENV) var

@@ -26,5 +26,5 @@ class PublicChannelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Channel
-        fields = ["name", "platform", "handle", "url", "unit", "activated_at"]
+        fields = ["slug", "name", "platform", "handle", "url", "unit", "activated_at"]
         read_only_fields = fields

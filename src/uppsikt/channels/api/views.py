@@ -16,6 +16,7 @@ class PublicChannelViewSet(viewsets.ReadOnlyModelViewSet):
     """Active channels, open to everyone (GOV-7)."""
 
     serializer_class = PublicChannelSerializer
+    lookup_field = "slug"
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     queryset = Channel.objects.filter(status=Status.ACTIVE).select_related("unit").order_by("name")

@@ -1,13 +1,13 @@
 from rest_framework import serializers
 
 from uppsikt.policies import loader
-from uppsikt.policies.vocabulary import PLATFORMS
+from uppsikt.policies.vocabulary import PLATFORM_LABELS
 
 
 class TriageRequestSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
     policy = serializers.CharField(required=False, allow_blank=False, max_length=64)
-    platform = serializers.ChoiceField(choices=PLATFORMS, required=False)
+    platform = serializers.ChoiceField(choices=list(PLATFORM_LABELS.items()), required=False)
 
     def validate_policy(self, value: str) -> str:
         if value not in loader.preset_names():
