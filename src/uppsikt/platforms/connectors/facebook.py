@@ -157,6 +157,31 @@ class GraphConnector(HttpConnector):
             return self.request("GET", task["url"])
         return self.request("GET", path, params=params)
 
+    # -- moderation (the Graph API's shape; Facebook and Instagram differ only in two names) --
+    hide_param = "is_hidden"     # Instagram: "hide"
+    reply_edge = "comments"      # Instagram: "replies"
+
+    def hide(self, platform_id: str) -> None:
+        self._expect_success(self.request("POST", f"/{platform_id}", params={self.hide_param: True}))
+
+    def unhide(self, platform_id: str) -> None:
+        self._expect_success(self.request("POST", f"/{platform_id}", params={self.hide_param: False}))
+
+    def delete(self, platform_id: str) -> None:
+        self._expect_success(self.request("DELETE", f"/{platform_id}"))
+
+    def reply(self, parent_platform_id: str, text: str) -> str:
+        response = self.request("POST", f"/{parent_platform_id}/{self.reply_edge}", params={"message": text})
+        try:
+            return as_id(response.json_object().get("id"), "svarets 'id'")
+        except ShapeError as exc:
+            raise self.shape_error(response, exc) from None
+
+    def _expect_success(self, response: ApiResponse) -> None:
+        body = response.json_object()
+        if body.get("success") is not True:
+            raise PlatformError(f"{self.label} bekräftade inte åtgärden för {response.shown} (svaret saknar \"success\": true).")
+
 
 @register
 class FacebookConnector(GraphConnector):
@@ -341,28 +366,6 @@ class FacebookConnector(GraphConnector):
             raw=dump_raw(obj),
             is_own=author_id == page_id,
         )
-
-    # -- moderation ----------------------------------------------------------------------------
-    def hide(self, platform_id: str) -> None:
-        self._expect_success(self.request("POST", f"/{platform_id}", params={"is_hidden": True}))
-
-    def unhide(self, platform_id: str) -> None:
-        self._expect_success(self.request("POST", f"/{platform_id}", params={"is_hidden": False}))
-
-    def delete(self, platform_id: str) -> None:
-        self._expect_success(self.request("DELETE", f"/{platform_id}"))
-
-    def reply(self, parent_platform_id: str, text: str) -> str:
-        response = self.request("POST", f"/{parent_platform_id}/comments", params={"message": text})
-        try:
-            return as_id(response.json_object().get("id"), "svarets 'id'")
-        except ShapeError as exc:
-            raise self.shape_error(response, exc) from None
-
-    def _expect_success(self, response: ApiResponse) -> None:
-        body = response.json_object()
-        if body.get("success") is not True:
-            raise PlatformError(f"{self.label} bekräftade inte åtgärden för {response.shown} (svaret saknar \"success\": true).")
 
 
 # -- webhooks ----------------------------------------------------------------------------------

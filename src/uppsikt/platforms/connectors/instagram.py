@@ -29,6 +29,8 @@ REPLY_FIELDS = f"id,text,timestamp,username,{_FROM},hidden,parent_id"
 class InstagramConnector(GraphConnector):
     platform = "instagram"
     label = "Instagram"
+    hide_param = "hide"
+    reply_edge = "replies"
     capabilities = Capabilities(
         hide=True,
         unhide=True,
@@ -147,27 +149,6 @@ class InstagramConnector(GraphConnector):
             is_own=author_id == uid or (bool(owner) and username == owner),
             parent_platform_id=parent_id or media_id,
         )
-
-    # -- moderation ----------------------------------------------------------------------------
-    def hide(self, platform_id: str) -> None:
-        self._expect_success(self.request("POST", f"/{platform_id}", params={"hide": True}))
-
-    def unhide(self, platform_id: str) -> None:
-        self._expect_success(self.request("POST", f"/{platform_id}", params={"hide": False}))
-
-    def delete(self, platform_id: str) -> None:
-        self._expect_success(self.request("DELETE", f"/{platform_id}"))
-
-    def reply(self, parent_platform_id: str, text: str) -> str:
-        response = self.request("POST", f"/{parent_platform_id}/replies", params={"message": text})
-        try:
-            return as_id(response.json_object().get("id"), "svarets 'id'")
-        except ShapeError as exc:
-            raise self.shape_error(response, exc) from None
-
-    def _expect_success(self, response) -> None:
-        if response.json_object().get("success") is not True:
-            raise PlatformError(f"{self.label} bekräftade inte åtgärden för {response.shown} (svaret saknar \"success\": true).")
 
 
 def webhook_items(entry: dict, user_id: str) -> list[FetchedItem]:
