@@ -21,6 +21,7 @@ from django.utils import timezone
 from uppsikt.audit.events import log
 from uppsikt.channels.models import Channel, Status
 from uppsikt.core import crypto
+from uppsikt.policies.schema import PolicyError
 
 from .apiclient import check_api_base
 from .base import PlatformError
@@ -196,18 +197,12 @@ def _record_poll(channel: Channel, *, error: str, actor=None) -> None:
 
 
 def poll_interval(channel: Channel) -> timedelta:
-    """How often the channel is polled: the policy's interval when it has one, else five minutes."""
-    minutes = None
+    """How often the channel is polled: the policy's ``response.poll_interval_minutes``."""
     try:
-        policy = channel.policy
-    except Exception:  # noqa: BLE001 - a broken policy must not stop polling; the default applies
-        policy = None
-    for holder in (policy, getattr(policy, "monitoring", None), getattr(policy, "response", None)):
-        value = getattr(holder, "poll_interval_minutes", None) if holder is not None else None
-        if isinstance(value, (int, float)) and value > 0:
-            minutes = value
-            break
-    return timedelta(minutes=minutes or DEFAULT_POLL_INTERVAL_MINUTES)
+        minutes = channel.policy.response.poll_interval_minutes
+    except PolicyError:  # a broken municipal policy must not stop the archiving; the default applies
+        minutes = DEFAULT_POLL_INTERVAL_MINUTES
+    return timedelta(minutes=minutes)
 
 
 def channels_due(now=None) -> list[int]:

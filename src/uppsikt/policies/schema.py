@@ -143,6 +143,7 @@ class Response(Sourced):
     office_hours: Hours
     watch_hours: Hours
     acknowledge_within_hours: float | None = Field(None, gt=0, description="INB-3: acknowledge when an answer takes longer.")
+    poll_interval_minutes: int = Field(5, ge=1, le=1440, description="How often the channels are fetched from the platforms (REC-2 continuous archiving).")
     wording: str = Field(description="The deadline as the guideline says it, shown to editors.")
 
 

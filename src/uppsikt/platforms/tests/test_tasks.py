@@ -78,3 +78,16 @@ def test_GOV_11_every_platform_declares_its_capabilities():
         assert caps.reply and caps.delete
     assert not connectors["linkedin"].capabilities.hide and not connectors["mastodon"].capabilities.hide
     assert connectors["facebook"].capabilities.webhook and connectors["instagram"].capabilities.webhook
+
+
+def test_REC_2_poll_interval_comes_from_the_policy(db, roles):
+    from uppsikt.channels import services as channel_services
+    from uppsikt.policies.loader import preset_data
+    from uppsikt.policies.models import MunicipalPolicy
+
+    data = preset_data("mora")
+    data["name"] = "mora-tat"
+    data["response"]["poll_interval_minutes"] = 2
+    MunicipalPolicy.objects.create(name="mora-tat", based_on="mora", data=data)
+    channel = channel_services.propose_channel(name="Tät bevakning", platform="facebook", policy_name="mora-tat", actor=None)
+    assert services.poll_interval(channel) == timedelta(minutes=2)
