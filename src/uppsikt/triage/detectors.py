@@ -201,6 +201,9 @@ def _score(x: float, base: float = 0.55) -> float:
 
 
 # -- distress (nöddrop) -------------------------------------------------------------
+_EARNEST = re.compile(r" (?:på|pa) (?:riktigt|allvar) |jag menar allvar|skämt åsido|skamt asido")
+
+
 def detect_distress(c: Context) -> list[Reason]:
     if not (
         c.has("distress.explicit") or c.has("distress.method") or c.has("distress.hopeless") or c.has("distress.third_party")
@@ -208,7 +211,8 @@ def detect_distress(c: Context) -> list[Reason]:
     ):
         return []
     out = []
-    joking = c.has("laugh")
+    # "i wanna die lol. nej men på riktigt": a laugh taken back is no joke.
+    joking = c.has("laugh") and not _EARNEST.search(c.nz.norm)
     best = None
     for h in c.get("distress.explicit"):
         if c.extended(h, "distress.figurative"):
@@ -256,6 +260,9 @@ def _distress_concepts(c: Context) -> Reason | None:
         # Farewell and hopelessness together can be enough ("Mamma, förlåt mig. Jag orkar
         # inte mer. Det blir bäst så här.").
         if not (c.has("distress.c_final") and c.has("distress.c_hopeless")):
+            return None
+        # A bare time word ("snart", "ikväll") is no farewell: "Ger upp snart, ingen svarar."
+        if c.total("distress.c_final") < 0.5:
             return None
     if c.has("laugh"):
         return None
@@ -374,7 +381,7 @@ def _condemned(c: Context) -> bool:
 
 
 def detect_hate(c: Context) -> list[Reason]:
-    if not (c.has("hate.slur") or c.has("hate.sexist") or (c.has("hate.group") and (c.has("hate.dehumanise") or c.has("threat.verb")))):
+    if not (c.has("hate.slur") or c.has("hate.sexist") or (c.has("hate.group") and (c.has("hate.dehumanise") or c.has("threat.verb") or c.has("profanity.swear")))):
         return []
     condemned = _condemned(c)
     found: list[Reason] = []
@@ -407,6 +414,13 @@ def detect_hate(c: Context) -> list[Reason]:
                 continue
             found.append(Reason("hate", "hate.dehumanising", span, _score(preds[0][2], 0.5)))
             break
+    if not found and c.has("profanity.swear"):
+        # "alla jävla afghaner": a swear word that qualifies the group itself.
+        for g in c.get("hate.group"):
+            before = [p for p in c.near(g, "profanity.swear", 14, 0) if p[1] <= g[0] and p[2] >= 0.5]
+            if before and not condemned and not _in_quotes(c, c.span(g)):
+                found.append(Reason("hate", "hate.dehumanising", (c.span(before[0])[0], c.span(g)[1]), 0.85))
+                break
     if not found:
         for g in c.get("hate.group"):
             for v in c.near(g, "threat.verb", 5, 60):
@@ -473,7 +487,7 @@ def detect_defamation(c: Context) -> list[Reason]:
 def detect_violence_porn(c: Context) -> list[Reason]:
     if c.has("porn.explicit"):
         for h in c.get("porn.explicit"):
-            if c.covered(h, "profanity.not"):
+            if c.covered(h, "profanity.not") or c.covered(h, "porn.not"):
                 continue
             return [Reason("violence_porn", "violence_porn.pornography", c.span(h), 0.92)]
     if c.has("porn.weak") and c.total("porn.weak") >= 1.2:
@@ -492,6 +506,10 @@ def detect_violence_porn(c: Context) -> list[Reason]:
 
 
 # -- crime (uppmaning till brott) ---------------------------------------------------
+# What precedes an act that opens a clause: a sentence break, a colon, or "och" after one.
+_CLAUSE_START = re.compile(r"(?:^|[.!:;\n]|\b(?:och|sen|så)) *$")
+
+
 def detect_crime(c: Context, threat: list[Reason]) -> list[Reason]:
     out: list[Reason] = []
     for h in c.get("crime.offer"):
@@ -515,11 +533,13 @@ def detect_crime(c: Context, threat: list[Reason]) -> list[Reason]:
             if h[3] in ("någon borde", "någon måste", "man borde", "borde man", "låt oss", "kom igen", "dags att"):
                 return [Reason("crime", "crime.incitement", c.span(h), 0.85)]
     best = None
+    norm = c.nz.norm
     for a in c.get("crime.act"):
-        if c.covered(a, "threat.figurative") or c.covered(a, "case.fault") or c.covered(a, "threat.explicit"):
+        if c.covered(a, "threat.figurative") or c.covered(a, "case.fault") or c.covered(a, "threat.explicit") or c.covered(a, "crime.not"):
             continue
-        if a[0] <= 2 and not c.is_question() and a[2] >= 0.6:
-            # An imperative that opens the post: "Kasta sten på ...", "Lura försäkringskassan ..."
+        if not c.is_question() and a[2] >= 0.6 and (a[0] <= 2 or (a[2] >= 1.0 and _CLAUSE_START.search(norm, 0, a[0]))):
+            # An imperative that opens the post or a clause: "Kasta sten på ...",
+            # "Tips till er: fakturera via ...", "Kör ner och riv vägbommen"
             best = (0.8, a, a) if best is None or best[0] < 0.8 else best
         for i in c.near(a, "crime.incite", 50, 70):
             if _negated_between(c, i, a):

@@ -40,6 +40,19 @@ from __future__ import annotations
 import os
 import threading
 from json import dumps as _dumps
+
+from orjson import dumps as _orjson_dumps
+
+
+def _id_json(item_id) -> str:
+    """``json.dumps(item_id, ensure_ascii=False)``; a plain ``str`` id by orjson, which
+    writes the same bytes for it (a lone surrogate falls back to the standard library)."""
+    if type(item_id) is str:
+        try:
+            return _orjson_dumps(item_id).decode()
+        except TypeError:
+            pass
+    return _dumps(item_id, ensure_ascii=False)
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,13 +98,15 @@ class Decision:
 
         Category, rule and action names are fixed ASCII identifiers, so only the id needs
         JSON escaping."""
-        reasons = ", ".join(
-            f'{{"category": "{r.category}", "rule": "{r.rule}", "span": [{r.span[0]}, {r.span[1]}], "score": {round(r.score, 2)!r}}}'
+        reasons = ", ".join([
+            f'{{"category": "{r[0]}", "rule": "{r[1]}", "span": [{r[2][0]}, {r[2][1]}], "score": {round(r[3], 2)!r}}}'
             for r in self.reasons
-        )
-        categories = ", ".join(f'"{c}"' for c in self.categories)
+        ])
+        categories = '", "'.join(self.categories)
+        if categories:
+            categories = '"' + categories + '"'
         urgent = "true" if self.urgent else "false"
-        return f'{{"id": {_dumps(item_id, ensure_ascii=False)}, "categories": [{categories}], "urgent": {urgent}, "action": "{self.action}", "reasons": [{reasons}]}}'
+        return f'{{"id": {_id_json(item_id)}, "categories": [{categories}], "urgent": {urgent}, "action": "{self.action}", "reasons": [{reasons}]}}'
 
     def to_json(self, item_id=None, *, extended: bool = False) -> dict:
         """The contract's output object; ``extended`` adds what the UI shows."""

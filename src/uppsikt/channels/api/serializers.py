@@ -5,6 +5,7 @@ from ..models import Approval, Channel
 
 class ApprovalSerializer(serializers.ModelSerializer):
     approver = serializers.CharField(source="approver.username")
+    step = serializers.IntegerField(min_value=0, max_value=32767, read_only=True)  # the same schema on every database
 
     class Meta:
         model = Approval
