@@ -85,6 +85,10 @@ def parse_item(raw: bytes) -> tuple[dict | None, str | None]:
     if type(item) is dict:
         text = item.get("text")
         if type(text) is str:
+            if type(item.get("id")) is float:
+                # orjson reads integers past 64 bits as floats; the id is echoed, so the
+                # standard library reads that line as it always did.
+                return _parse_slow(raw)
             return item, None
     return _check(item)
 

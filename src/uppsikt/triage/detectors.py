@@ -201,7 +201,35 @@ def _score(x: float, base: float = 0.55) -> float:
 
 
 # -- distress (nöddrop) -------------------------------------------------------------
-_EARNEST = re.compile(r" (?:på|pa) (?:riktigt|allvar) |jag menar allvar|skämt åsido|skamt asido")
+def _long_ago(c: Context) -> bool:
+    """Every sign of distress sits in a sentence about long ago, and nothing says now."""
+    norm = c.nz.norm
+    past = _PAST.search(norm)
+    if past is None or _NOW.search(norm):
+        return False
+    sentences = {c.sentence_of(m.start() + 1) for m in _PAST.finditer(norm)}
+    for tag in ("distress.explicit", "distress.method", "distress.hopeless", "distress.third_party", "distress.c_death", "distress.c_life", "distress.c_method"):
+        for h in c.get(tag):
+            if c.sentence_of(h[0]) not in sentences:
+                return False
+    return True
+
+
+def _joking(c: Context) -> bool:
+    """A laugh ("haha", 😂, "skämtar bara") that the post does not take back ("nej men på riktigt")."""
+    if not (c.has("laugh") or "😂" in c.text or "😅" in c.text or "skämtar bara" in c.nz.norm):
+        return False
+    return _EARNEST.search(c.nz.norm) is None
+
+
+# Long ago only: an attempt last week is a present danger.
+_PAST = re.compile(r" (?:förra året|i fjol|för (?:\w+ )?år sedan|för länge sedan|när (?:jag|han|hon) var (?:liten|yngre|ung|barn)) ")
+_NOW = re.compile(r" (?:nu|igen|ikväll|i kväll|inatt|i natt|imorgon|imorrn|i morgon|idag|snart|fortfarande|tänker|ska|försöka) ")
+# "Vad gör man om någon i ens närhet pratar om självmord?": a question in general.
+_GENERIC_SOMEONE = re.compile(r" om (?:någon|nån|man|en vän|ens (?:barn|vän|partner)) ")
+_OTHER_SUBJECT = re.compile(r" (?:man|vi|ni|du|de|dom|det|den|han|hon|alla|folk|kommunen|ingen|någon|nån) ")
+_SINGULAR_FIRST = re.compile(r" (?:jag|ja|mig|mej|min|mitt|mina) ")
+_EARNEST = re.compile(r" (?:på|pa) (?:riktigt|allvar) |jag menar allvar|skämt åsido|skamt asido|inget skämt|inte ett skämt|skämtar inte|skamtar inte")
 
 
 def detect_distress(c: Context) -> list[Reason]:
@@ -211,8 +239,11 @@ def detect_distress(c: Context) -> list[Reason]:
     ):
         return []
     out = []
+    if _long_ago(c):
+        # "... som räddade min son när han försökte ta sitt liv förra året": over, not now.
+        return out
     # "i wanna die lol. nej men på riktigt": a laugh taken back is no joke.
-    joking = c.has("laugh") and not _EARNEST.search(c.nz.norm)
+    joking = _joking(c)
     best = None
     for h in c.get("distress.explicit"):
         if c.extended(h, "distress.figurative"):
@@ -238,8 +269,9 @@ def detect_distress(c: Context) -> list[Reason]:
     if concept is not None:
         out.append(concept)
         return out
+    generic = c.is_question() and _GENERIC_SOMEONE.search(c.nz.norm) is not None
     for h in c.get("distress.third_party"):
-        if joking or c.covered(h, "distress.figurative"):
+        if joking or generic or c.covered(h, "distress.figurative"):
             continue
         if h[2] >= 0.8 or (h[2] >= 0.5 and (c.has("pron.third") or c.has("family"))):
             out.append(Reason("distress", "distress.third_party", c.span(h), 0.85))
@@ -259,10 +291,22 @@ def _distress_concepts(c: Context) -> Reason | None:
     if not (c.has("distress.c_death") or c.has("distress.c_life") or c.has("distress.c_method")):
         # Farewell and hopelessness together can be enough ("Mamma, förlåt mig. Jag orkar
         # inte mer. Det blir bäst så här.").
-        if not (c.has("distress.c_final") and c.has("distress.c_hopeless")):
+        if not c.has("distress.c_final"):
+            return None
+        final = c.total("distress.c_final")
+        if not c.has("distress.c_hopeless"):
+            # A farewell strong enough on its own: "Har gett bort alla mina saker. Kan nån
+            # ta hand om min katt efter helgen?" Several signs, one of them clear.
+            strong = [h for h in c.get("distress.c_final") if h[2] >= 0.6]
+            if (
+                strong and max(h[2] for h in strong) >= 0.8 and c.total("distress.c_final", strong) >= 1.3
+                and not (c.has("laugh") or c.has("praise")) and _SINGULAR_FIRST.search(c.nz.norm)
+            ):
+                lead = max(strong, key=lambda h: h[2])
+                return Reason("distress", "distress.combined_signs", c.span(lead), _score(final - 1.1, 0.6))
             return None
         # A bare time word ("snart", "ikväll") is no farewell: "Ger upp snart, ingen svarar."
-        if c.total("distress.c_final") < 0.5:
+        if final < 0.5:
             return None
     if c.has("laugh"):
         return None
@@ -291,12 +335,19 @@ def _distress_concepts(c: Context) -> Reason | None:
     if families < 2 or total < 1.1 or lead is None:
         return None
     if total < 1.4 and not (_own_markers(c) or c.has("family") or c.has("third_party") or c.has("pron.third")):
-        return None
+        # Informal Swedish drops "jag" ("orkar inte mer. tänker på döden hela tiden"):
+        # with no other subject at all the poster is the one speaking.
+        if _OTHER_SUBJECT.search(c.nz.norm):
+            return None
     return Reason("distress", "distress.combined_signs", c.span(lead[1]), _score(total - 1.1, 0.6))
 
 
 # -- threat (hot) -------------------------------------------------------------------
 _SELF_HARM_TAGS = ("distress.explicit", "distress.third_party")
+# Someone reports, quotes or condemns a threat, or it happens in a game, book or film.
+_REPORTED = re.compile(r" (?:läste att|läst att|enligt (?:polisen|tidningen|brå)|polisen (?:utreder|har gripit|grep)|gripen|gripits|åtalad|åtalats|dömd|dömdes|inte okej att|oacceptabelt att|skäms|fördömer|tar avstånd från|sjukt att folk) ")
+_TURN = re.compile(r" (?:nu|men|jag ska|vi ska|ja ska|jag kommer|vi kommer|jag tänker) ")
+_FICTION = re.compile(r" (?:i spelet|i filmen|i boken|i serien|i deckaren|i romanen|fortnite|minecraft|counter-strike|gta|i pjäsen) ")
 _EXPLOSIVES = frozenset(("bomb", "bomben", "bomber", "sprängladdning", "sprängmedel", "sprängämne", "dynamit", "handgranat", "handgranater", "brandbomb", "molotov"))
 _PLACED = re.compile(r"\b(?:ligger|placera\w*|gömd\w*|finns|kommer|går av|smäller|sprängs|exploderar|i källaren|under)\b")
 _DIRECT_TARGETS = frozenset(("er", "er alla", "er allihop", "dig", "honom", "henne", "dem", "dom"))
@@ -326,6 +377,8 @@ def detect_threat(c: Context) -> list[Reason]:
         w = h[2]
         if w < 1.0 and (_targets(c, h) or c.near(h, "threat.weapon") or c.near(h, "threat.explicit")):
             w += 0.4
+        if w < 1.2 and _joking(c):
+            w *= 0.7  # "Nästa gång är du död om du parkerar där, skämtar bara 😂"
         if best is None or w > best[0]:
             best = (w, h, "threat.explicit")
     for h in c.get("threat.verb"):
@@ -361,6 +414,15 @@ def detect_threat(c: Context) -> list[Reason]:
             if best is None or w > best[0]:
                 best = (w, h, "threat.weapon_intent")
     if best is None or best[0] < 0.75:
+        return []
+    norm = c.nz.norm
+    if _FICTION.search(norm):
+        return []
+    m = _REPORTED.search(norm)
+    if (
+        m is not None and m.start() < best[1][0] and c.sentence_of(m.start() + 1) == c.sentence_of(best[1][0])
+        and not _TURN.search(norm, m.end() - 1, best[1][0] + 1)
+    ):
         return []
     return [Reason("threat", best[2], c.span(best[1]), _score(best[0], 0.55))]
 
@@ -507,16 +569,20 @@ def detect_violence_porn(c: Context) -> list[Reason]:
 
 # -- crime (uppmaning till brott) ---------------------------------------------------
 # What precedes an act that opens a clause: a sentence break, a colon, or "och" after one.
+_SOMEONE_WHO = re.compile(r"\b(?:killen|tjejen|mannen|kvinnan|grabben|typen|snubben|han|hon|den|gubben|tanten) som (?:\w+ )?$")
 _CLAUSE_START = re.compile(r"(?:^|[.!:;\n]|\b(?:och|sen|så)) *$")
 
 
 def detect_crime(c: Context, threat: list[Reason]) -> list[Reason]:
     out: list[Reason] = []
+    norm = c.nz.norm
     for h in c.get("crime.offer"):
+        if _SOMEONE_WHO.search(norm, max(0, h[0] - 30), h[0]):
+            continue  # "Killen som säljer stulna cyklar: ..." points at someone; it offers nothing
         return [Reason("crime", "crime.offer", c.span(h), 0.92)]
     for h in c.get("crime.contraband"):
         sell = c.near(h, "crime.sell", 60, 60)
-        accused = c.near(h, "person.role", 80, 0) or [n for n in c.names() if h[0] - 80 < n[0] < h[0]]
+        accused = c.near(h, "person.role", 80, 0) or [n for n in c.names() if h[0] - 80 < n[0] < h[0]] or [s for s in sell if _SOMEONE_WHO.search(norm, max(0, s[0] - 30), s[0])]
         if sell and not c.is_question() and not accused and h[2] >= 0.6:
             return [Reason("crime", "crime.contraband_sale", (min(c.span(h)[0], c.span(sell[0])[0]), max(c.span(h)[1], c.span(sell[0])[1])), 0.85)]
     if threat:
@@ -533,10 +599,24 @@ def detect_crime(c: Context, threat: list[Reason]) -> list[Reason]:
             if h[3] in ("någon borde", "någon måste", "man borde", "borde man", "låt oss", "kom igen", "dags att"):
                 return [Reason("crime", "crime.incitement", c.span(h), 0.85)]
     best = None
-    norm = c.nz.norm
+    if c.has("crime.evade") and c.has("crime.imperative") and not c.is_question():
+        # "Dumpa däcken i skogen, ingen ser": an instruction that counts on not being caught.
+        for v in c.get("crime.imperative"):
+            if v[0] <= 2 or _CLAUSE_START.search(norm, 0, v[0]):
+                later = [e for e in c.get("crime.evade") if e[0] > v[1]]
+                if later:
+                    best = (0.8, v, later[0])
+                break
+    names = None
     for a in c.get("crime.act"):
         if c.covered(a, "threat.figurative") or c.covered(a, "case.fault") or c.covered(a, "threat.explicit") or c.covered(a, "crime.not"):
             continue
+        if a[0] > 2:
+            # "Olle Berg kör full varje fredag": a named person's act is an accusation.
+            if names is None:
+                names = [*c.names(), *c.get("person.role")]
+            if any(0 <= a[0] - n[1] <= 4 for n in names):
+                continue
         if not c.is_question() and a[2] >= 0.6 and (a[0] <= 2 or (a[2] >= 1.0 and _CLAUSE_START.search(norm, 0, a[0]))):
             # An imperative that opens the post or a clause: "Kasta sten på ...",
             # "Tips till er: fakturera via ...", "Kör ner och riv vägbommen"
@@ -598,8 +678,19 @@ def detect_commercial(c: Context, others: set[str]) -> list[Reason]:
             lead = lead or codes[0]
         if score >= 0.5 and not c.has("third_party") and any(kind == "personal" for _, _, kind in c.phones()):
             score += 0.4
-    if ("copyright" in others or "violence_porn" in others or "crime" in others) and (spam_urls or c.has("commercial.strong")):
+    if "crime" in others and c.has("crime.sell") and (c.has("crime.contraband") or c.has("crime.offer")):
+        # Selling what may not be sold is still a sales message: "Säljer gräs, skriv privat".
+        sells = [h for h in c.get("crime.sell") if not _SOMEONE_WHO.search(c.nz.norm, max(0, h[0] - 30), h[0])]
+        if sells:
+            score += 1.0
+            lead = lead or c.span(sells[0])
+    porn = "violence_porn" in others and (c.has("porn.explicit") or c.has("porn.weak"))
+    if ("copyright" in others or porn or "crime" in others) and (spam_urls or c.has("commercial.strong")):
+        # A link to a film of violence shares it; it sells nothing.
         score += 0.5
+    if "party_political" in others and not spam_urls:
+        # "Gilla och dela om du står bakom oss": a campaign's call, not an advert.
+        score -= 0.6
     if 0.5 <= score < 1.0:
         # Everyday shop words only tip a post that already looks like an ad.
         score += 0.25 * min(2, len(c.get("commercial.weak")))
@@ -611,6 +702,10 @@ def detect_commercial(c: Context, others: set[str]) -> list[Reason]:
 
 
 # -- party politics ----------------------------------------------------------------------
+_PARTY_HANDLE = re.compile(
+    r"(?:@[\w.]*?|\b)(?:moderat|sverigedemokrat|socialdemokrat|liberalerna|centerpartiet|kristdemokrat|v[aä]nsterpartiet|milj[oö]partiet|sdu_|ssu_|muf_)[\w.]*(?:\.se\b[\w/]*)?",
+    re.I,
+)
 def detect_party(c: Context) -> list[Reason]:
     calls = c.get("party.call")
     if not calls:
@@ -622,6 +717,11 @@ def detect_party(c: Context) -> list[Reason]:
     for m in _PARTY_ABBREV.finditer(c.text):
         s, e = m.span()
         names.append((c.norm_pos(s), c.norm_pos(e), 1.0, m.group(0)))
+    if "@" in c.text or "." in c.text:
+        # "@moderaterna_solna", "liberalerna.se/vasteras": a party's account or site.
+        for m in _PARTY_HANDLE.finditer(c.text):
+            s, e = m.span()
+            names.append((c.norm_pos(s), c.norm_pos(e), 1.0, m.group(0)))
     if not names:
         return []
     total = 0.0
@@ -736,6 +836,11 @@ def detect_sensitive(c: Context) -> list[Reason]:
         return []
     case_hits = c.get("sensitive.case")
     fam = c.get("family")
+    if fam:
+        # "Min svägerska Linnea Berg är gravid": a named relative is someone else, not one's own case.
+        names = c.names()
+        if names:
+            fam = [f for f in fam if not any(0 <= n[0] - f[1] <= 2 for n in names)]
     if fam:
         near = [s for s in sens if any(f[1] > s[0] - 160 and f[0] < s[1] + 60 for f in fam)]
         praised = c.has("praise") and not any(s[2] >= 0.9 for s in near) and not c.has("case.complaint")
@@ -873,7 +978,7 @@ _THREAT_TRIGGERS = frozenset(("threat.explicit", "threat.verb", "threat.weapon")
 _HATE_TRIGGERS = frozenset(("hate.slur", "hate.sexist", "hate.group"))
 _DEFAMATION_TRIGGERS = frozenset(("defamation.accusation", "defamation.insult"))
 _VIOLENCE_TRIGGERS = frozenset(("porn.explicit", "porn.weak", "violence.graphic", "violence.act"))
-_CRIME_TRIGGERS = frozenset(("crime.offer", "crime.contraband", "crime.act"))
+_CRIME_TRIGGERS = frozenset(("crime.offer", "crime.contraband", "crime.act", "crime.evade"))
 _COPYRIGHT_TRIGGERS = frozenset(("copyright.strong", "copyright.work"))
 _PROFANITY_TRIGGERS = frozenset(("profanity.swear", "profanity.obscene", "emoji.profanity"))
 _SENSITIVE_TRIGGERS = frozenset(("sensitive.protected", "sensitive.health", "sensitive.social", "sensitive.case"))

@@ -63,6 +63,7 @@ from uppsikt.policies.vocabulary import ACTIONS, CATEGORIES, NON_VIOLATION_CATEG
 from .detectors import Reason, detect, detect_question, needs_expert, trivial_reason
 from .explanations import action_label, explain
 from .lexicon import Lexicon, default_lexicon
+from .urgent_model import load_urgent_model
 
 _ORDER = {name: i for i, name in enumerate(CATEGORIES)}
 _VIOLATIONS = frozenset(CATEGORIES) - frozenset(NON_VIOLATION_CATEGORIES)
@@ -136,6 +137,7 @@ class Engine:
         self.policy = policy
         self.lexicon = lexicon or default_lexicon()
         self.model = model
+        self.urgent_model = load_urgent_model()
         self._action_cache: dict[tuple[str, ...], str] = {}
 
     def action_for(self, categories: tuple[str, ...]) -> str:
@@ -151,6 +153,13 @@ class Engine:
         body = text if len(text) <= MAX_CHARS else text[:MAX_CHARS]
         reasons, ctx = detect(body, self.lexicon)
         found = {r.category for r in reasons}
+        if self.urgent_model is not None and found.isdisjoint(URGENT_CATEGORIES):
+            # A post the rules read as a complaint or a question ("orkar inte mer med era
+            # vägarbeten") needs a far clearer signal before the model calls it urgent.
+            bar = 0.9 if found & {"case_matter", "question"} else None
+            for category, score, span in self.urgent_model.score(body, min_probability=bar):
+                reasons.append(Reason(category, f"urgent_model.{category}", span, round(score, 3)))
+                found.add(category)
         if self.model is not None and body.strip():
             for category, score in self.model.additions(body, found):
                 reasons.append(Reason(category, f"model.{category}", (0, len(body)), score))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from uppsikt.policies import vocabulary
 
 RULES_SV: dict[str, str] = {
+    "urgent_model.distress": "Den medföljande modellen för nöddrop känner igen ordval som ofta betyder självmordstankar; ordet som vägde tyngst är markerat. Bedöm inlägget själv och larma hellre en gång för mycket.",
+    "urgent_model.threat": "Den medföljande modellen för hot känner igen ordval som ofta betyder hot mot en person eller verksamhet; ordet som vägde tyngst är markerat. Bedöm inlägget själv.",
     "distress.explicit": "Skribenten skriver att hen tänker ta sitt liv eller vill dö.",
     "distress.method": "Skribenten beskriver självskada eller ett sätt att ta sitt liv (till exempel tabletter).",
     "distress.hopeless": "Flera uttryck för hopplöshet om det egna livet; kan vara ett nödrop.",

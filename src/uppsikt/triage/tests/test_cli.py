@@ -91,3 +91,30 @@ def test_contract_line_is_exactly_the_json_of_the_decision():
         decision = engine.classify(text)
         assert json.loads(decision.contract_line(item_id)) == decision.to_json(item_id)
         assert decision.contract_line(item_id) == json.dumps(decision.to_json(item_id), ensure_ascii=False)
+
+
+def test_stream_output_is_byte_for_byte_the_json_of_each_decision():
+    """The orjson fast path reads and writes exactly what the standard library would."""
+    import io
+
+    from uppsikt.policies import loader
+    from uppsikt.triage.commands import run_stream
+    from uppsikt.triage.engine import Engine
+
+    engine = Engine(loader.load_preset("mora"))
+    items = [
+        ("åäö \"citat\" \\ \n\t\x01 \u2028 😀", "Rösta på SD, jävla skit, 910707-4560"),
+        ("\ud800", "Tack!"),  # a lone surrogate in the id
+        (12345678901234567890123, "Jag kommer att skjuta er alla"),
+        (1.5, "Hur ansöker man om bygglov?"),
+        (None, ""),
+    ]
+    raw = [json.dumps({"id": i, "text": t}, ensure_ascii=False).encode("utf-8", "surrogatepass") for i, t in items]
+    raw[1] = json.dumps({"id": "\ud800", "text": "Tack!"}).encode()  # ASCII-escaped surrogate
+    raw.append(b"\xef\xbb\xbf" + json.dumps({"id": "bom", "text": "Tack!"}).encode())
+    raw.append(b'{"id": "nan", "score": NaN, "text": "Tack!"}\r')
+    out = io.StringIO()
+    assert run_stream(engine, io.BytesIO(b"\n".join(raw) + b"\n"), out) == 0
+    expected = [json.dumps(engine.classify(t).to_json(i), ensure_ascii=False) for i, t in items]
+    expected += [json.dumps(engine.classify("Tack!").to_json(i), ensure_ascii=False) for i in ("bom", "nan")]
+    assert out.getvalue() == "\n".join(expected) + "\n"

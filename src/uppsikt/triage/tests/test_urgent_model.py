@@ -1,0 +1,46 @@
+"""The shipped urgent model: adds distress/threat for wordings the rules have not seen, never removes."""
+
+from uppsikt.policies.loader import load_preset
+from uppsikt.triage.engine import Engine
+from uppsikt.triage.urgent_model import load_urgent_model
+
+
+def engine(with_model: bool) -> Engine:
+    e = Engine(load_preset("lilla-edet"))
+    if not with_model:
+        e.urgent_model = None
+    return e
+
+
+def test_MOD_6_urgent_model_is_shipped_and_scores_in_microseconds():
+    model = load_urgent_model()
+    assert model is not None and len(model.weights) > 1000
+    import time
+
+    start = time.perf_counter()
+    for _ in range(2000):
+        model.score("Jag vet inte hur länge till jag klarar det här, allt känns tungt och ingen bryr sig om mig längre.")
+    assert (time.perf_counter() - start) / 2000 < 0.001
+
+
+def test_MOD_6_model_reason_points_at_the_words_that_weighed_most():
+    text = "ingen skulle ens märka om jag inte fanns längre. snart är det över"
+    d = engine(True).classify(text)
+    assert d.urgent
+    model_reasons = [r for r in d.reasons if r.rule.startswith("urgent_model.")]
+    for r in model_reasons:
+        assert 0 <= r.span[0] < r.span[1] <= len(text) and 0.5 <= r.score <= 1.0
+
+
+def test_MOD_6_model_never_removes_a_rule_finding():
+    for text in ("Jag kommer att skjuta er alla på nästa fullmäktigemöte", "Jag orkar inte mer, i natt tar jag livet av mig"):
+        assert engine(True).classify(text).categories == engine(False).classify(text).categories
+
+
+def test_MOD_7_model_keeps_complaints_and_criticism_calm():
+    for text in (
+        "Jag orkar inte mer med era vägarbeten, laga vägen nu!",
+        "Kommunstyrelsen är helt inkompetent och borde avgå.",
+        "Jag dör av skratt när jag läser budgeten 😂",
+    ):
+        assert not engine(True).classify(text).urgent
