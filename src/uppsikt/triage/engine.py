@@ -44,6 +44,12 @@ from json import dumps as _dumps
 from orjson import dumps as _orjson_dumps
 
 
+# Pieces of the contract line that depend only on names, kept once built (bounded by the
+# number of rules and of category combinations a policy can give).
+_REASON_HEADS: dict = {}
+_MIDDLES: dict = {}
+
+
 def _id_json(item_id) -> str:
     """``json.dumps(item_id, ensure_ascii=False)``; a plain ``str`` id by orjson, which
     writes the same bytes for it (a lone surrogate falls back to the standard library)."""
@@ -60,10 +66,10 @@ from uppsikt.policies import loader
 from uppsikt.policies.schema import Policy
 from uppsikt.policies.vocabulary import ACTIONS, CATEGORIES, NON_VIOLATION_CATEGORIES, URGENT_CATEGORIES
 
+from .base_model import load_base_model
 from .detectors import Reason, detect, detect_question, needs_expert, trivial_reason
 from .explanations import action_label, explain
 from .lexicon import Lexicon, default_lexicon
-from .urgent_model import load_urgent_model
 
 _ORDER = {name: i for i, name in enumerate(CATEGORIES)}
 _VIOLATIONS = frozenset(CATEGORIES) - frozenset(NON_VIOLATION_CATEGORIES)
@@ -99,15 +105,22 @@ class Decision:
 
         Category, rule and action names are fixed ASCII identifiers, so only the id needs
         JSON escaping."""
-        reasons = ", ".join([
-            f'{{"category": "{r[0]}", "rule": "{r[1]}", "span": [{r[2][0]}, {r[2][1]}], "score": {round(r[3], 2)!r}}}'
-            for r in self.reasons
-        ])
-        categories = '", "'.join(self.categories)
-        if categories:
-            categories = '"' + categories + '"'
-        urgent = "true" if self.urgent else "false"
-        return f'{{"id": {_id_json(item_id)}, "categories": [{categories}], "urgent": {urgent}, "action": "{self.action}", "reasons": [{reasons}]}}'
+        heads = _REASON_HEADS
+        parts = []
+        for r in self.reasons:
+            head = heads.get((r[0], r[1]))
+            if head is None:
+                head = heads[(r[0], r[1])] = f'{{"category": "{r[0]}", "rule": "{r[1]}", "span": ['
+            parts.append(f"{head}{r[2][0]}, {r[2][1]}], \"score\": {round(r[3], 2)!r}}}")
+        key = (self.categories, self.urgent, self.action)
+        middle = _MIDDLES.get(key)
+        if middle is None:
+            categories = '", "'.join(self.categories)
+            if categories:
+                categories = '"' + categories + '"'
+            urgent = "true" if self.urgent else "false"
+            middle = _MIDDLES[key] = f', "categories": [{categories}], "urgent": {urgent}, "action": "{self.action}", "reasons": ['
+        return f'{{"id": {_id_json(item_id)}{middle}{", ".join(parts)}]}}'
 
     def to_json(self, item_id=None, *, extended: bool = False) -> dict:
         """The contract's output object; ``extended`` adds what the UI shows."""
@@ -137,7 +150,7 @@ class Engine:
         self.policy = policy
         self.lexicon = lexicon or default_lexicon()
         self.model = model
-        self.urgent_model = load_urgent_model()
+        self.base_model = load_base_model()
         self._action_cache: dict[tuple[str, ...], str] = {}
 
     def action_for(self, categories: tuple[str, ...]) -> str:
@@ -153,12 +166,15 @@ class Engine:
         body = text if len(text) <= MAX_CHARS else text[:MAX_CHARS]
         reasons, ctx = detect(body, self.lexicon)
         found = {r.category for r in reasons}
-        if self.urgent_model is not None and found.isdisjoint(URGENT_CATEGORIES):
+        if self.base_model is not None:
             # A post the rules read as a complaint or a question ("orkar inte mer med era
-            # vägarbeten") needs a far clearer signal before the model calls it urgent.
-            bar = 0.9 if found & {"case_matter", "question"} else None
-            for category, score, span in self.urgent_model.score(body, min_probability=bar):
-                reasons.append(Reason(category, f"urgent_model.{category}", span, round(score, 3)))
+            # vägarbeten") needs a far clearer signal before the shipped model adds anything.
+            bar = 0.9 if found & {"case_matter", "question"} else 0.0
+            rule_urgent = not found.isdisjoint(URGENT_CATEGORIES)
+            for category, score, span in self.base_model.score(body, raise_bar=bar):
+                if category in found or (rule_urgent and category in URGENT_CATEGORIES):
+                    continue
+                reasons.append(Reason(category, f"base_model.{category}", span, round(score, 3)))
                 found.add(category)
         if self.model is not None and body.strip():
             for category, score in self.model.additions(body, found):

@@ -10,8 +10,7 @@ from __future__ import annotations
 from uppsikt.policies import vocabulary
 
 RULES_SV: dict[str, str] = {
-    "urgent_model.distress": "Den medföljande modellen för nöddrop känner igen ordval som ofta betyder självmordstankar; ordet som vägde tyngst är markerat. Bedöm inlägget själv och larma hellre en gång för mycket.",
-    "urgent_model.threat": "Den medföljande modellen för hot känner igen ordval som ofta betyder hot mot en person eller verksamhet; ordet som vägde tyngst är markerat. Bedöm inlägget själv.",
+
     "distress.explicit": "Skribenten skriver att hen tänker ta sitt liv eller vill dö.",
     "distress.method": "Skribenten beskriver självskada eller ett sätt att ta sitt liv (till exempel tabletter).",
     "distress.hopeless": "Flera uttryck för hopplöshet om det egna livet; kan vara ett nödrop.",
@@ -57,6 +56,7 @@ RULES_SV: dict[str, str] = {
 }
 
 MODEL_RULE_PREFIX = "model."
+BASE_MODEL_RULE_PREFIX = "base_model."
 
 
 def _label(table_names: tuple[str, ...], key: str) -> str:
@@ -97,6 +97,9 @@ def action_label(action: str) -> str:
 
 
 def rule_sentence(rule: str) -> str:
+    if rule.startswith(BASE_MODEL_RULE_PREFIX):
+        label = category_label(rule[len(BASE_MODEL_RULE_PREFIX) :])
+        return f"Den medföljande modellen känner igen ordval som ofta betyder ”{label}”; ordet som vägde tyngst är markerat. Bedöm inlägget själv."
     if rule.startswith(MODEL_RULE_PREFIX):
         category = rule[len(MODEL_RULE_PREFIX) :]
         label = category_label(category)

@@ -6,7 +6,7 @@ from uppsikt.policies import loader
 from uppsikt.policies.schema import validate_policy
 from uppsikt.policies.vocabulary import ACTIONS
 from uppsikt.triage.engine import Engine, get_engine
-from uppsikt.triage.explanations import RULES_SV, explain
+from uppsikt.triage.explanations import RULES_SV, explain, rule_sentence
 
 
 def test_MOD_6_suicide_signal_is_urgent(engine):
@@ -112,6 +112,10 @@ def test_every_rule_the_detectors_can_emit_has_an_explanation(engine):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 seen.update(r.rule for r in engine.classify(json.loads(line)["text"]).reasons)
+    shipped_model = {rule for rule in seen if rule.startswith("base_model.")}
+    for rule in shipped_model:  # explained by one sentence per category, not a table row
+        assert "medföljande modellen" in rule_sentence(rule)
+    seen -= shipped_model
     assert len(literal) > 20 and len(seen) > 20
     assert (literal | seen) <= set(RULES_SV), (literal | seen) - set(RULES_SV)
     assert "(regel model.hate)" in explain("hate", "model.hate", (0, 3), "abc")

@@ -1,20 +1,20 @@
-"""The shipped urgent model: adds distress/threat for wordings the rules have not seen, never removes."""
+"""The shipped model: adds categories for wordings the rules have not seen, never removes one."""
 
 from uppsikt.policies.loader import load_preset
 from uppsikt.triage.engine import Engine
-from uppsikt.triage.urgent_model import load_urgent_model
+from uppsikt.triage.base_model import load_base_model
 
 
 def engine(with_model: bool) -> Engine:
     e = Engine(load_preset("lilla-edet"))
     if not with_model:
-        e.urgent_model = None
+        e.base_model = None
     return e
 
 
-def test_MOD_6_urgent_model_is_shipped_and_scores_in_microseconds():
-    model = load_urgent_model()
-    assert model is not None and len(model.weights) > 1000
+def test_MOD_6_model_is_shipped_and_scores_in_microseconds():
+    model = load_base_model()
+    assert model is not None and len(model.weights) > 1000 and model.categories == ("distress", "threat")
     import time
 
     start = time.perf_counter()
@@ -27,7 +27,7 @@ def test_MOD_6_model_reason_points_at_the_words_that_weighed_most():
     text = "ingen skulle ens märka om jag inte fanns längre. snart är det över"
     d = engine(True).classify(text)
     assert d.urgent
-    model_reasons = [r for r in d.reasons if r.rule.startswith("urgent_model.")]
+    model_reasons = [r for r in d.reasons if r.rule.startswith("base_model.")]
     for r in model_reasons:
         assert 0 <= r.span[0] < r.span[1] <= len(text) and 0.5 <= r.score <= 1.0
 
