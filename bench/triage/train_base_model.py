@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 from uppsikt.policies.vocabulary import URGENT_CATEGORIES  # noqa: E402
-from uppsikt.triage.base_model import MODEL_PATH, URGENT_THRESHOLD, features  # noqa: E402
+from uppsikt.triage.base_model import MODEL_PATH, URGENT_THRESHOLD, text_features  # noqa: E402
 
 DATA = ROOT / "bench" / "triage" / "data"
 HELD_OUT = DATA / "blind" / "blind_b.jsonl"
@@ -43,14 +43,14 @@ def training_rows() -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--c", type=float, default=4.0)
-    parser.add_argument("--min-weight", type=float, default=0.05)
+    parser.add_argument("--min-weight", type=float, default=0.2)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     rows = training_rows()
     vocab: dict[str, int] = {}
     indptr, indices = [0], []
     for r in rows:
-        for f in {f for f, _, _ in features(r["text"])}:
+        for f in set(text_features(r["text"])):
             indices.append(vocab.setdefault(f, len(vocab)))
         indptr.append(len(indices))
     X = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), len(vocab)))

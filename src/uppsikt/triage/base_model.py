@@ -6,9 +6,11 @@ categories, where a miss is the worst error the product can make; it may only AD
 ``distress`` or ``threat`` — never remove a rule's finding — and its reason marks the word
 that weighed most, so an editor can judge it in a second.
 
-Features are word unigrams and bigrams of a folded text (lower case, å/ä→a, ö→o,
-leetspeak digits to letters, repeated letters collapsed). Scoring is one dict lookup per
-feature, a few microseconds a post.
+Features are the word unigrams and bigrams of the rules' own normalised text
+(``Normalized.norm``: lower case, leetspeak, masking and repeated letters already undone)
+with å/ä→a and ö→o folded, so both spellings count the same. Scoring is one
+Aho–Corasick scan over that text for all the model's words and word pairs at once, some
+microseconds a post.
 
 Trained by ``bench/triage/train_base_model.py`` from the labelled sets in
 ``bench/triage/data`` (the held-out blind set excluded), written to
@@ -19,68 +21,81 @@ from __future__ import annotations
 
 import json
 import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
+
+from .normalize import Normalized, normalize
 
 MODEL_PATH = Path(__file__).parent / "models_data" / "base.json"
 URGENT_THRESHOLD = 0.6
 
-_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
-_REPEAT = re.compile(r"(.)\1{2,}")
-_TOKEN = re.compile(r"[a-z]+")
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "*": " "})
 
 
-def features(text: str) -> list[tuple[str, int, int]]:
-    """(feature, start, end) for unigrams and bigrams; spans point into ``text``."""
-    low = text.lower()
-    folded = low.translate(_FOLD)
-    if _REPEAT.search(folded):
-        folded = _REPEAT.sub(lambda m: m.group(1) * 2, folded)
-    exact = len(folded) == len(text)
-    tokens = [(m.group(), m.start(), m.end()) if exact else (m.group(), 0, len(text)) for m in _TOKEN.finditer(folded)]
-    bigrams = [(f"{a} {b}", s, e) for (a, s, _), (b, _, e) in zip(tokens, tokens[1:])]
-    return tokens + bigrams
+def features(norm: str) -> list[str]:
+    """Unigrams and bigrams of a normalised text (``Normalized.norm``)."""
+    words = norm.translate(_FOLD).split()
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def text_features(text: str) -> list[str]:
+    """The same features straight from a post (for training)."""
+    return features(normalize(text).norm)
 
 
 @dataclass(frozen=True)
 class BaseModel:
     categories: tuple[str, ...]
-    weights: dict[str, tuple[float, ...]]   # feature -> one weight per category
-    bias: tuple[float, ...]
-    thresholds: tuple[float, ...]
+    weights: dict[str, tuple[float, float]]   # feature -> (distress, threat)
+    bias: tuple[float, float]
+    thresholds: tuple[float, float]
+    automaton: ahocorasick.Automaton = field(init=False, repr=False, compare=False)
 
-    def score(self, text: str, *, raise_bar: float = 0.0) -> list[tuple[str, float, tuple[int, int]]]:
+    def __post_init__(self):
+        automaton = ahocorasick.Automaton()
+        for feature, (w0, w1) in self.weights.items():
+            automaton.add_word(f" {feature} ", (feature, w0, w1))
+        automaton.make_automaton()
+        object.__setattr__(self, "automaton", automaton)
+
+    def score(self, nz: Normalized, *, raise_bar: float = 0.0) -> list[tuple[str, float, tuple[int, int]]]:
         """Categories whose probability passes their threshold (or ``raise_bar`` when higher),
-        each with the span of the feature that weighed most for it."""
-        n = len(self.categories)
-        totals = list(self.bias)
-        best = [0.0] * n
-        best_span = [(0, 0)] * n
+        each with the span (in the original text) of the feature that weighed most for it."""
+        t0, t1 = self.bias
+        b0 = b1 = 0.0
+        f0 = f1 = ""
         seen = set()
-        get = self.weights.get
-        for feature, start, end in features(text):
+        folded = " ".join(nz.norm.translate(_FOLD).split()).join("  ")
+        for _, (feature, w0, w1) in self.automaton.iter(folded):
             if feature in seen:
                 continue
             seen.add(feature)
-            w = get(feature)
-            if w is None:
-                continue
-            for i in range(n):
-                wi = w[i]
-                totals[i] += wi
-                if wi > best[i]:
-                    best[i] = wi
-                    best_span[i] = (start, end)
+            t0 += w0
+            t1 += w1
+            if w0 > b0:
+                b0, f0 = w0, feature
+            if w1 > b1:
+                b1, f1 = w1, feature
         found = []
-        for i in range(n):
-            bar = max(self.thresholds[i], raise_bar)
+        for category, total, strongest, feature, threshold in ((self.categories[0], t0, b0, f0, self.thresholds[0]), (self.categories[1], t1, b1, f1, self.thresholds[1])):
+            bar = max(threshold, raise_bar)
             # logistic(total) >= bar  <=>  total >= logit(bar): no exp() for the posts that pass nothing
-            if best[i] > 0 and totals[i] >= math.log(bar / (1.0 - bar)):
-                found.append((self.categories[i], 1.0 / (1.0 + math.exp(-totals[i])), best_span[i]))
+            if strongest > 0 and total >= math.log(bar / (1.0 - bar)):
+                found.append((category, 1.0 / (1.0 + math.exp(-total)), _span_of(nz, feature)))
         return found
+
+
+def _span_of(nz: Normalized, feature: str) -> tuple[int, int]:
+    folded = nz.norm.translate(_FOLD)
+    start = folded.find(f" {feature} ")
+    if start < 0:  # a bigram across a collapsed mask: point at its first word
+        start = folded.find(f" {feature.split()[0]} ")
+    if start < 0:
+        return (0, len(nz.original))
+    return nz.norm_span(start + 1, start + 1 + len(feature))
 
 
 @lru_cache(maxsize=1)
@@ -88,9 +103,11 @@ def load_base_model() -> BaseModel | None:
     if not MODEL_PATH.is_file():
         return None
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    if len(data["categories"]) != 2:
+        raise ValueError(f"{MODEL_PATH}: expected two categories, found {data['categories']}")
     return BaseModel(
         categories=tuple(data["categories"]),
-        weights={k: tuple(v) for k, v in data["weights"].items()},
-        bias=tuple(data["bias"]),
-        thresholds=tuple(data["thresholds"]),
+        weights={k: (v[0], v[1]) for k, v in data["weights"].items()},
+        bias=(data["bias"][0], data["bias"][1]),
+        thresholds=(data["thresholds"][0], data["thresholds"][1]),
     )

@@ -171,7 +171,7 @@ class Engine:
             # vägarbeten") needs a far clearer signal before the shipped model adds anything.
             bar = 0.9 if found & {"case_matter", "question"} else 0.0
             rule_urgent = not found.isdisjoint(URGENT_CATEGORIES)
-            for category, score, span in self.base_model.score(body, raise_bar=bar):
+            for category, score, span in self.base_model.score(ctx.nz, raise_bar=bar):
                 if category in found or (rule_urgent and category in URGENT_CATEGORIES):
                     continue
                 reasons.append(Reason(category, f"base_model.{category}", span, round(score, 3)))
