@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from uppsikt.accounts.models import Unit, User
 from uppsikt.accounts.services import roles_of
 from uppsikt.audit.events import history_for
 from uppsikt.policies.services import policy_names

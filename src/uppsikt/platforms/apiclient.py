@@ -313,6 +313,26 @@ class HttpConnector(Connector):
         """Seconds to hold off the next request because usage headers say the quota is nearly spent."""
         return 0.0
 
+    # -- platforms that announce their window in headers (X, Mastodon) ---------------------
+    remaining_header = ""   # e.g. "x-rate-limit-remaining"; empty: the platform sends none
+
+    def reset_wait(self, headers: httpx.Headers) -> float | None:
+        """Seconds until the platform's rate-limit window resets, from its own header."""
+        return None
+
+    def _window_throttle_wait(self, response: httpx.Response) -> float | None:
+        if response.status_code != 429:
+            return None
+        if response.headers.get("retry-after"):
+            return retry_after(response.headers, self.now())
+        wait = self.reset_wait(response.headers)
+        return wait if wait is not None else 60.0
+
+    def _window_usage_pause(self, response: httpx.Response) -> float:
+        if self.remaining_header and response.status_code < 400 and response.headers.get(self.remaining_header) == "0":
+            return self.reset_wait(response.headers) or 0.0
+        return 0.0
+
     # -- the one request function ---------------------------------------------------------
     def request(self, method: str, url_or_path: str, *, params: dict | list | None = None, json_body: Any = None,
                 data: dict | None = None, headers: dict | None = None) -> ApiResponse:

@@ -13,7 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-import yaml
 
 from uppsikt.cli import CommandError
 from uppsikt.core.i18n import gettext as _, ngettext

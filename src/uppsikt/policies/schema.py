@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from uppsikt.core.i18n import gettext as _, gettext_noop, ngettext
 
-from .vocabulary import ACTIONS, CATEGORIES, COURSES, PLATFORMS, ROLES, SCOPES, URGENT_CATEGORIES, WEEKDAYS
+from .vocabulary import ACTIONS, CATEGORIES, COURSES, PLATFORMS, ROLES, URGENT_CATEGORIES, WEEKDAYS
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,62}$"
 KEY = r"^[a-z0-9_]{1,64}$"

@@ -32,7 +32,6 @@ from ..apiclient import (
     dump_raw,
     html_to_text,
     parse_time,
-    retry_after,
     text_of,
 )
 from ..base import FetchedItem, PlatformError
@@ -63,7 +62,9 @@ class MastodonConnector(HttpConnector):
             return str(data.get("error_description") or data.get("error") or "")
         return ""
 
-    def _reset_wait(self, headers: httpx.Headers) -> float | None:
+    remaining_header = "x-ratelimit-remaining"
+
+    def reset_wait(self, headers: httpx.Headers) -> float | None:
         reset = headers.get("x-ratelimit-reset")
         if not reset:
             return None
@@ -73,17 +74,10 @@ class MastodonConnector(HttpConnector):
             return None
 
     def throttle_wait(self, response: httpx.Response, data: Any) -> float | None:
-        if response.status_code != 429:
-            return None
-        if response.headers.get("retry-after"):
-            return retry_after(response.headers, self.now())
-        wait = self._reset_wait(response.headers)
-        return wait if wait is not None else 60.0
+        return self._window_throttle_wait(response)
 
     def usage_pause(self, response: httpx.Response) -> float:
-        if response.status_code < 400 and response.headers.get("x-ratelimit-remaining") == "0":
-            return self._reset_wait(response.headers) or 0.0
-        return 0.0
+        return self._window_usage_pause(response)
 
     def account_id(self) -> str:
         if not self.credentials.account_id:

@@ -33,7 +33,6 @@ from ..apiclient import (
     as_list,
     dump_raw,
     parse_time,
-    retry_after,
     text_of,
 )
 from ..base import FetchedItem, PlatformError
@@ -72,7 +71,9 @@ class XConnector(HttpConnector):
             return str(errors[0].get("detail") or errors[0].get("message") or "")
         return ""
 
-    def _reset_wait(self, headers: httpx.Headers) -> float | None:
+    remaining_header = "x-rate-limit-remaining"
+
+    def reset_wait(self, headers: httpx.Headers) -> float | None:
         reset = headers.get("x-rate-limit-reset")
         try:
             return max(1.0, float(reset) - self.now()) if reset else None
@@ -80,17 +81,10 @@ class XConnector(HttpConnector):
             return None
 
     def throttle_wait(self, response: httpx.Response, data: Any) -> float | None:
-        if response.status_code != 429:
-            return None
-        if response.headers.get("retry-after"):
-            return retry_after(response.headers, self.now())
-        wait = self._reset_wait(response.headers)
-        return wait if wait is not None else 60.0
+        return self._window_throttle_wait(response)
 
     def usage_pause(self, response: httpx.Response) -> float:
-        if response.status_code < 400 and response.headers.get("x-rate-limit-remaining") == "0":
-            return self._reset_wait(response.headers) or 0.0
-        return 0.0
+        return self._window_usage_pause(response)
 
     # -- the account ------------------------------------------------------------------------
     def user_id(self) -> str:
