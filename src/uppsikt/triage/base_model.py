@@ -30,7 +30,7 @@ import ahocorasick
 from .normalize import Normalized, normalize
 
 MODEL_PATH = Path(__file__).parent / "models_data" / "base.json"
-URGENT_THRESHOLD = 0.6
+URGENT_THRESHOLD = 0.7
 
 def _fold(norm: str) -> str:
     """å/ä→a, ö→o (and é, ü, the mask ``*``); chained ``replace`` is much faster than ``translate``."""
