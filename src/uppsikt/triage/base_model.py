@@ -1,36 +1,47 @@
-"""A small linear model shipped with the product, beside the rules.
+"""A linear model shipped with the product, beside the rules.
 
 Rules explain themselves and stay the first line; this model catches wordings the rules
-have not seen (an indirect farewell, a veiled threat). It covers the two urgent
-categories, where a miss is the worst error the product can make; it may only ADD
-``distress`` or ``threat`` — never remove a rule's finding — and its reason marks the word
-that weighed most, so an editor can judge it in a second.
+have not seen (an indirect farewell, a veiled threat, a new kind of spam). It covers every
+violation category. It may only ADD a category -- never remove a rule's finding -- and its
+reason marks the word that weighed most, so an editor can judge it in a second.
 
-Features are the word unigrams and bigrams of the rules' own normalised text
-(``Normalized.norm``: lower case, leetspeak, masking and repeated letters already undone)
-with å/ä→a and ö→o folded, so both spellings count the same. Scoring is one
-Aho–Corasick scan over that text for all the model's words and word pairs at once, some
-microseconds a post.
+Features are the words, their character 4-grams (so "skjuter", "skjutit" and
+"skjutvapen" share "skju") and the word pairs of the rules' own normalised text (``Normalized.norm``: lower case, leetspeak, masking and repeated letters already
+undone) with å/ä→a and ö→o folded, so both spellings count the same. Scoring is a
+dictionary lookup per word and word pair and one sum over their weight rows, some
+microseconds a post: a word's row (its own weight and its n-grams') is summed once, the
+first time the word is seen, and kept.
 
 Trained by ``bench/triage/train_base_model.py`` from the labelled sets in
-``bench/triage/data`` (the held-out blind set excluded), written to
-``models_data/base.json``.
+``bench/triage/data`` (the held-out blind sets excluded), which also picks each category's
+threshold on posts the model did not see, and written to ``models_data/base.npz``.
 """
 
 from __future__ import annotations
 
-import json
 import math
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
-import ahocorasick
+import numpy as np
 
 from .normalize import Normalized, normalize
 
-MODEL_PATH = Path(__file__).parent / "models_data" / "base.json"
-URGENT_THRESHOLD = 0.7
+MODEL_PATH = Path(__file__).parent / "models_data" / "base.npz"
+# A post the rules read as a complaint, a question or a figure of speech needs this
+# probability before the model makes it urgent.
+URGENT_BAR_ON_CASE = 0.9
+# Categories aimed at a group or a person: a post of welcome or thanks that names one
+# ("Flyktingar är välkomna här") needs this probability before the model adds them.
+AIMED_AT = frozenset(("hate", "defamation"))
+PRAISED_BAR = 0.98
+# Distinct words whose summed weights are kept; a full cache is started again.
+CACHED_WORDS = 30_000
+GRAM = 4  # letters in a word's character n-grams
+
 
 def _fold(norm: str) -> str:
     """å/ä→a, ö→o (and é, ü, the mask ``*``); chained ``replace`` is much faster than ``translate``."""
@@ -39,10 +50,17 @@ def _fold(norm: str) -> str:
     return norm.replace("å", "a").replace("ä", "a").replace("ö", "o").replace("é", "e").replace("ü", "u").replace("*", " ")
 
 
+def word_features(word: str) -> list[str]:
+    """A word and its character n-grams (``<sk``, ``skju``, ``uter>``, marked with ``#``)."""
+    marked = f"<{word}>"
+    return [word] + [marked[i : i + GRAM] + "#" for i in range(len(marked) - GRAM + 1)]
+
+
 def features(norm: str) -> list[str]:
-    """Unigrams and bigrams of a normalised text (``Normalized.norm``)."""
+    """The features of a normalised text (``Normalized.norm``), counted: each word with
+    its n-grams, and each pair of neighbouring words (``"ska dö"``)."""
     words = _fold(norm).split()
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return [f for w in words for f in word_features(w)] + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
 def text_features(text: str) -> list[str]:
@@ -52,66 +70,140 @@ def text_features(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class BaseModel:
+    """Scores are sums of weight rows: a word's row (its own weight plus its n-grams',
+    summed the first time the word is seen and kept) and a word pair's row."""
+
     categories: tuple[str, ...]
-    weights: dict[str, tuple[float, float]]   # feature -> (distress, threat)
-    bias: tuple[float, float]
-    thresholds: tuple[float, float]
-    automaton: ahocorasick.Automaton = field(init=False, repr=False, compare=False)
+    names: tuple[str, ...]          # feature of each weight row (row 0 is the unknown feature)
+    weights: np.ndarray             # (features + 1) x categories, row 0 all zero
+    bias: np.ndarray                # per category
+    thresholds: np.ndarray          # probability at which a category is added, per category
+    index: dict[str, int] = field(init=False, repr=False, compare=False)
+    pairs: dict[tuple[str, str], int] = field(init=False, repr=False, compare=False)
+    cuts: np.ndarray = field(init=False, repr=False, compare=False)
+    _cache: list = field(init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        automaton = ahocorasick.Automaton()
-        for feature, (w0, w1) in self.weights.items():
-            automaton.add_word(f" {feature} ", (feature, w0, w1))
-        automaton.make_automaton()
-        object.__setattr__(self, "automaton", automaton)
+        index = {name: i for i, name in enumerate(self.names) if i}
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "pairs", {tuple(name.split(" ")): i for name, i in index.items() if " " in name})
+        # logistic(total + bias) >= threshold  <=>  total >= logit(threshold) - bias
+        t = np.clip(self.thresholds.astype(np.float64), 1e-6, 1 - 1e-6)
+        object.__setattr__(self, "cuts", (np.log(t / (1.0 - t)) - self.bias).astype(np.float32))
+        object.__setattr__(self, "_cache", [self._new_cache()])
+        object.__setattr__(self, "_lock", threading.Lock())
 
-    def score(self, nz: Normalized, *, raise_bar: float = 0.0) -> list[tuple[str, float, tuple[int, int]]]:
-        """Categories whose probability passes their threshold (or ``raise_bar`` when higher),
-        each with the span (in the original text) of the feature that weighed most for it."""
-        t0, t1 = self.bias
-        b0 = b1 = 0.0
-        f0 = f1 = ""
-        seen = set()
-        folded = " ".join(_fold(nz.norm).split()).join("  ")
-        for _, (feature, w0, w1) in self.automaton.iter(folded):
-            if feature in seen:
-                continue
-            seen.add(feature)
-            t0 += w0
-            t1 += w1
-            if w0 > b0:
-                b0, f0 = w0, feature
-            if w1 > b1:
-                b1, f1 = w1, feature
+    def _new_cache(self) -> tuple[dict, np.ndarray]:
+        """Word pairs and the words seen so far -> rows of their summed weights; row 0 is the
+        zero row. A full cache is replaced by a new one, never changed under a reader's
+        feet: a word's row is written before the word is entered, and a table never grows."""
+        known: dict = {pair: n for n, pair in enumerate(self.pairs, start=1)}
+        table = np.zeros((len(known) + CACHED_WORDS + 1, len(self.categories)), dtype=np.float32)
+        if known:
+            table[1 : len(known) + 1] = self.weights[list(self.pairs.values())]
+        return known, table
+
+    def _word_weights(self, word: str) -> np.ndarray:
+        rows = [i for i in map(self.index.get, word_features(word)) if i]
+        return self.weights[rows].sum(axis=0)
+
+    def _remember(self, word: str, weights: np.ndarray) -> None:
+        with self._lock:
+            known, table = self._cache[0]
+            if word in known:
+                return
+            if len(known) >= len(table) - 1:
+                known, table = self._cache[0] = self._new_cache()
+            row = len(known) + 1
+            table[row] = weights
+            known[word] = row
+
+    def _total(self, words: list[str]) -> np.ndarray:
+        """The summed weights of a post's words and word pairs."""
+        known, table = self._cache[0]
+        rows = list(map(known.get, words, repeat(0)))
+        extra = None
+        if 0 in rows:  # words not seen before
+            for word, row in zip(words, rows):
+                if not row:
+                    weights = self._word_weights(word)
+                    extra = weights if extra is None else extra + weights
+                    if word.isalpha():  # numbers and codes are mostly one-offs: not kept
+                        self._remember(word, weights)
+        rows += map(known.get, zip(words, words[1:]), repeat(0))
+        total = table.take(rows, axis=0).sum(axis=0)
+        return total if extra is None else total + extra
+
+    def contributions(self, words: list[str], k: int) -> list[tuple[float, str]]:
+        """Each word's and word pair's weight for category ``k`` (to explain a decision)."""
+        known, table = self._cache[0]
+        out = []
+        for word in dict.fromkeys(words):
+            row = known.get(word)
+            out.append((float(table[row, k] if row else self._word_weights(word)[k]), word))
+        out += [(float(self.weights[self.pairs[p], k]), " ".join(p)) for p in dict.fromkeys(zip(words, words[1:])) if p in self.pairs]
+        return out
+
+    def probabilities(self, nz: Normalized) -> dict[str, float]:
+        """Every category's probability (for reports and tests)."""
+        total = self._total(_fold(nz.norm).split()) + self.bias
+        return {c: float(1.0 / (1.0 + math.exp(-t))) for c, t in zip(self.categories, total)}
+
+    def score(self, nz: Normalized) -> list[tuple[str, float, tuple[int, int]]]:
+        """Categories whose probability passes their threshold, each with its probability
+        and the span (in the original text) of the word or word pair that weighed most."""
+        words = _fold(nz.norm).split()
+        if not words:
+            return []
+        total = self._total(words)
+        passed = np.flatnonzero(total >= self.cuts)
+        if not passed.size:
+            return []
         found = []
-        for category, total, strongest, feature, threshold in ((self.categories[0], t0, b0, f0, self.thresholds[0]), (self.categories[1], t1, b1, f1, self.thresholds[1])):
-            bar = max(threshold, raise_bar)
-            # logistic(total) >= bar  <=>  total >= logit(bar): no exp() for the posts that pass nothing
-            if strongest > 0 and total >= math.log(bar / (1.0 - bar)):
-                found.append((category, 1.0 / (1.0 + math.exp(-total)), _span_of(nz, feature)))
+        for k in passed:
+            strongest, feature = max(self.contributions(words, k))
+            if strongest <= 0:
+                continue
+            probability = 1.0 / (1.0 + math.exp(-float(total[k] + self.bias[k])))
+            found.append((self.categories[k], probability, _span_of(nz, feature)))
         return found
 
 
 def _span_of(nz: Normalized, feature: str) -> tuple[int, int]:
     folded = _fold(nz.norm)
     start = folded.find(f" {feature} ")
-    if start < 0:  # a bigram across a collapsed mask: point at its first word
+    if start < 0:  # a pair across a collapsed mask: point at its first word
         start = folded.find(f" {feature.split()[0]} ")
     if start < 0:
         return (0, len(nz.original))
     return nz.norm_span(start + 1, start + 1 + len(feature))
 
 
+def save_base_model(path: Path, categories, names, weights, bias, thresholds) -> None:
+    """Write the model as a compressed NumPy archive (no pickled objects)."""
+    blob = np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8)
+    with open(path, "wb") as fh:
+        np.savez_compressed(
+            fh,
+            categories=np.frombuffer("\n".join(categories).encode("utf-8"), dtype=np.uint8),
+            names=blob,
+            weights=np.asarray(weights, dtype=np.float16),
+            bias=np.asarray(bias, dtype=np.float32),
+            thresholds=np.asarray(thresholds, dtype=np.float32),
+        )
+
+
 @lru_cache(maxsize=1)
-def load_base_model() -> BaseModel | None:
-    if not MODEL_PATH.is_file():
+def load_base_model(path: Path = MODEL_PATH) -> BaseModel | None:
+    if not path.is_file():
         return None
-    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    if len(data["categories"]) != 2:
-        raise ValueError(f"{MODEL_PATH}: expected two categories, found {data['categories']}")
-    return BaseModel(
-        categories=tuple(data["categories"]),
-        weights={k: (v[0], v[1]) for k, v in data["weights"].items()},
-        bias=(data["bias"][0], data["bias"][1]),
-        thresholds=(data["thresholds"][0], data["thresholds"][1]),
-    )
+    with np.load(path, allow_pickle=False) as data:
+        categories = tuple(data["categories"].tobytes().decode("utf-8").split("\n"))
+        names = tuple(data["names"].tobytes().decode("utf-8").split("\n"))
+        weights = data["weights"].astype(np.float32)
+        bias = data["bias"].astype(np.float32)
+        thresholds = data["thresholds"].astype(np.float32)
+    if weights.shape != (len(names), len(categories)) or bias.shape != (len(categories),) or thresholds.shape != (len(categories),):
+        raise ValueError(f"{path}: weights {weights.shape} do not fit {len(names)} features x {len(categories)} categories")
+    return BaseModel(categories=categories, names=names, weights=weights, bias=bias, thresholds=thresholds)

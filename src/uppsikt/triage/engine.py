@@ -66,7 +66,7 @@ from uppsikt.policies import loader
 from uppsikt.policies.schema import Policy
 from uppsikt.policies.vocabulary import ACTIONS, CATEGORIES, NON_VIOLATION_CATEGORIES, URGENT_CATEGORIES
 
-from .base_model import load_base_model
+from .base_model import AIMED_AT, PRAISED_BAR, URGENT_BAR_ON_CASE, load_base_model
 from .detectors import Reason, detect, detect_question, needs_expert, trivial_reason
 from .explanations import action_label, explain
 from .lexicon import Lexicon, default_lexicon
@@ -167,12 +167,19 @@ class Engine:
         reasons, ctx = detect(body, self.lexicon)
         found = {r.category for r in reasons}
         if self.base_model is not None:
-            # A post the rules read as a complaint or a question ("orkar inte mer med era
-            # vägarbeten") needs a far clearer signal before the shipped model adds anything.
-            bar = 0.9 if found & {"case_matter", "question"} else 0.0
             rule_urgent = not found.isdisjoint(URGENT_CATEGORIES)
-            for category, score, span in self.base_model.score(ctx.nz, raise_bar=bar):
-                if category in found or (rule_urgent and category in URGENT_CATEGORIES):
+            rule_violation = not found.isdisjoint(_VIOLATIONS)
+            calm = "case_matter" in found or "question" in found or ctx.has("threat.figurative") or ctx.has("distress.figurative")
+            for category, score, span in self.base_model.score(ctx.nz):
+                if category in found:
+                    continue
+                if category in URGENT_CATEGORIES:
+                    # A post the rules read as a complaint, a question or a figure of speech
+                    # ("orkar inte mer med era vägarbeten") needs a far clearer signal.
+                    if rule_urgent or (calm and score < URGENT_BAR_ON_CASE):
+                        continue
+                elif category in AIMED_AT and score < PRAISED_BAR and not rule_violation and ctx.has("praise"):
+                    # Welcome or thanks that names a group or a person stays up.
                     continue
                 reasons.append(Reason(category, f"base_model.{category}", span, round(score, 3)))
                 found.add(category)

@@ -40,7 +40,7 @@ _EMOJI_RANGE = re.compile("[\u2190-\u2bff\U0001F000-\U0001FAFF]")
 _FOLD_STOP = frozenset(
     """vald valde do bog bogar rosta rostar rov rovet for far har ar pa sa mal mala hor las
     lar fa ga na ma da ater tar ra sta sla la ta ko kon koer nar mot bar fora fara bara
-    gora hora dor sjo sno sot kor kora fore hog las lasa mor dod doda fors brann kalla lana fardig""".split()
+    gora hora dor sjo sno sot kor kora fore hog las lasa mor dod doda fors brann kalla lana fardig man""".split()
 )
 
 _FOLDS = {"å": ("a", "aa"), "ä": ("a", "ae"), "ö": ("o", "oe"), "é": ("e",), "ü": ("u",)}

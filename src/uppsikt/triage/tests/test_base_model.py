@@ -14,7 +14,9 @@ def engine(with_model: bool) -> Engine:
 
 def test_MOD_6_model_is_shipped_and_scores_in_microseconds():
     model = load_base_model()
-    assert model is not None and len(model.weights) > 1000 and model.categories == ("distress", "threat")
+    from uppsikt.policies.vocabulary import VIOLATION_CATEGORIES
+
+    assert model is not None and len(model.names) > 1000 and model.categories == VIOLATION_CATEGORIES
     import time
 
     from uppsikt.triage.normalize import normalize
@@ -47,3 +49,34 @@ def test_MOD_7_model_keeps_complaints_and_criticism_calm():
         "Jag dör av skratt när jag läser budgeten 😂",
     ):
         assert not engine(True).classify(text).urgent
+
+
+def test_MOD_6_model_adds_what_the_rules_miss_across_categories():
+    """Wordings the lexicons do not hold, one per kind, found by the shipped model alone."""
+    rules, shipped = engine(False), engine(True)
+    for text, category in (
+        ("Sista gången jag skriver här. Ni kommer slippa mig nu, förlåt för allt.", "distress"),
+        ("Jag har gett bort katten och skrivit brev till mamma. Nu är jag klar.", "distress"),
+        ("Vi har koll på vilken dagis dina ungar går på, handläggare Lindqvist.", "threat"),
+        ("Kolla in mina heta bilder, bara för vuxna, länk i profilen", "violence_porn"),
+    ):
+        assert category not in rules.classify(text).categories
+        decision = shipped.classify(text)
+        assert category in decision.categories
+        assert decision.urgent == (category in ("distress", "threat"))
+        reason = next(r for r in decision.reasons if r.category == category)
+        assert reason.rule == f"base_model.{category}"
+        start, end = reason.span
+        assert text[start:end].strip(), reason
+
+
+def test_MOD_6_word_cache_gives_the_same_scores_as_a_fresh_model():
+    from uppsikt.triage.base_model import BaseModel
+    from uppsikt.triage.normalize import normalize
+
+    model = load_base_model()
+    fresh = BaseModel(categories=model.categories, names=model.names, weights=model.weights, bias=model.bias, thresholds=model.thresholds)
+    texts = ["Jag tänker ta med kniven till mötet", "Tack för en fin dag på biblioteket", "ingen kommer sakna mig"]
+    for text in texts * 2:
+        a, b = model.probabilities(normalize(text)), fresh.probabilities(normalize(text))
+        assert a.keys() == b.keys() and all(abs(a[k] - b[k]) < 1e-5 for k in a)
