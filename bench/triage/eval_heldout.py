@@ -1,5 +1,5 @@
-"""Does learning from editors help? Rules alone against rules + a trained model, on
-posts the model never saw.
+"""Does learning from editors help? The shipped engine (rules and shipped model) against
+the same plus a municipality's trained model, on posts that model never saw.
 
     .venv/bin/python bench/triage/eval_heldout.py [--policy kiruna]
         [--train data/feedback_train.jsonl data/dev_a.jsonl ...] [--heldout data/feedback_heldout.jsonl]
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         "heldout_items": len(heldout),
         "model_categories": model.categories,
         "posts_where_model_added": added,
-        "rules_only": {k: rules[k] for k in KEYS} | {"per_category_f1": {c: v["f1"] for c, v in rules["per_category"].items()}},
-        "rules_and_model": {k: learned[k] for k in KEYS} | {"per_category_f1": {c: v["f1"] for c, v in learned["per_category"].items()}},
+        "shipped_engine": {k: rules[k] for k in KEYS} | {"per_category_f1": {c: v["f1"] for c, v in rules["per_category"].items()}},
+        "shipped_and_municipality_model": {k: learned[k] for k in KEYS} | {"per_category_f1": {c: v["f1"] for c, v in learned["per_category"].items()}},
     }
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return 0

@@ -76,7 +76,7 @@ class Features:
         return csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), len(self.vocab)))
 
 
-def fit(texts: list[str], labels: list[list[str]], c: float, rule_categories=None):
+def fit(texts: list[str], labels: list[list[str]], c: float, rule_categories=None, min_weight: float = 0.0):
     feats = Features()
     X = feats.matrix(texts, grow=True, rule_categories=rule_categories)
     W = np.zeros((X.shape[1], len(CATEGORIES)), dtype=np.float32)
@@ -90,6 +90,8 @@ def fit(texts: list[str], labels: list[list[str]], c: float, rule_categories=Non
         W[:, k] = model.coef_[0]
         bias[k] = model.intercept_[0]
     W[0] = 0.0
+    # Features whose weights are all small are dropped (a smaller model, scored faster).
+    W[np.abs(W).max(axis=1) < min_weight] = 0.0
     return feats, W, bias
 
 
@@ -176,6 +178,7 @@ def main() -> int:
     parser.add_argument("--c", type=float, default=0.5)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--min-weight", type=float, default=0.05, help="drop features whose weights are all below this")
     parser.add_argument("--stack", action="store_true")
     parser.add_argument("--dump", type=Path, help="write the out-of-file scores (pickle) for analysis")
     parser.add_argument("--veto", type=float, default=0.0)
@@ -193,7 +196,7 @@ def main() -> int:
         test = np.flatnonzero(group_of == g)
         train = np.flatnonzero(group_of != g)
         stack = rule_categories if args.stack else None
-        feats, W, bias = fit([rows[i]["text"] for i in train], [rows[i]["labels"] for i in train], args.c, stack and [stack[i] for i in train])
+        feats, W, bias = fit([rows[i]["text"] for i in train], [rows[i]["labels"] for i in train], args.c, stack and [stack[i] for i in train], args.min_weight)
         P[test] = predict(feats, W, bias, [rows[i]["text"] for i in test], stack and [stack[i] for i in test])
     if args.dump:
         import pickle
@@ -228,9 +231,9 @@ def main() -> int:
             "rules_and_model": [report(part, [p for p, m in zip(combined, mask) if m])[k] for k in short],
         }
 
-    feats, W, bias = fit([r["text"] for r in rows], [r["labels"] for r in rows], args.c)
+    feats, W, bias = fit([r["text"] for r in rows], [r["labels"] for r in rows], args.c, min_weight=args.min_weight)
     names = sorted(feats.vocab, key=feats.vocab.get)
-    keep = np.flatnonzero(np.abs(W).max(axis=1) >= 0.05)
+    keep = np.flatnonzero(np.abs(W).max(axis=1) >= max(args.min_weight, 1e-6))
     keep = np.union1d([0], keep)
     summary["features_kept"] = int(len(keep) - 1)
     if args.write:
