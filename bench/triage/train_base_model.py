@@ -12,7 +12,8 @@ for training or tuning, and the feedback sets (one municipality's own decisions,
    writer's wording. The rules run alone (the shipped model switched off) on every post.
 2. Per category, the probability threshold is picked on those out-of-file scores: the
    one that gives the best F1 of rules + model for that category (for distress and threat
-   recall counts twice, F2), never below 0.5.
+   recall counts twice, F2), never below 0.5. Below ``VETO`` the model drops a rule's
+   non-urgent finding, as the engine does.
 3. The model is trained on all the files and, with ``--write``, replaces
    ``src/uppsikt/triage/models_data/base.npz``.
 
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from uppsikt.policies import loader  # noqa: E402
 from uppsikt.policies.vocabulary import URGENT_CATEGORIES, VIOLATION_CATEGORIES  # noqa: E402
-from uppsikt.triage.base_model import AIMED_AT, MODEL_PATH, PRAISED_BAR, URGENT_BAR_ON_CASE, load_base_model, save_base_model, text_features  # noqa: E402
+from uppsikt.triage.base_model import AIMED_AT, MODEL_PATH, PRAISED_BAR, URGENT_BAR_ON_CASE, VETO, load_base_model, save_base_model, text_features  # noqa: E402
 from uppsikt.triage.detectors import context_for  # noqa: E402
 from uppsikt.triage.engine import Engine  # noqa: E402
 from uppsikt.triage.metrics import measure, read_labelled  # noqa: E402
@@ -154,7 +155,7 @@ def report(rows: list[dict], predicted: list[set[str]]) -> dict:
     return {k: m[k] for k in KEYS} | {"per_category_f1": {c: v["f1"] for c, v in m["per_category"].items()}}
 
 
-def pick_thresholds(rows, rule_categories, P) -> list[float]:
+def pick_thresholds(rows, rule_categories, P, veto: float = 0.0) -> list[float]:
     thresholds = [1.01] * len(CATEGORIES)
     for k, category in enumerate(CATEGORIES):
         beta = 2.0 if category in URGENT_CATEGORIES else 1.0
@@ -162,7 +163,7 @@ def pick_thresholds(rows, rule_categories, P) -> list[float]:
         for t in GRID:
             trial = list(thresholds)
             trial[k] = t
-            predicted = combine(rule_categories, P, trial)
+            predicted = combine(rule_categories, P, trial, veto)
             tp = sum(1 for r, p in zip(rows, predicted) if category in r["labels"] and category in p)
             fp = sum(1 for r, p in zip(rows, predicted) if category not in r["labels"] and category in p)
             fn = sum(1 for r, p in zip(rows, predicted) if category in r["labels"] and category not in p)
@@ -181,7 +182,7 @@ def main() -> int:
     parser.add_argument("--min-weight", type=float, default=0.05, help="drop features whose weights are all below this")
     parser.add_argument("--stack", action="store_true")
     parser.add_argument("--dump", type=Path, help="write the out-of-file scores (pickle) for analysis")
-    parser.add_argument("--veto", type=float, default=0.0)
+    parser.add_argument("--veto", type=float, default=VETO)
     args = parser.parse_args()
 
     groups = training_groups()
@@ -202,7 +203,7 @@ def main() -> int:
         import pickle
 
         args.dump.write_bytes(pickle.dumps((rows, [str(g) for g in group_of], rule_categories, P)))
-    thresholds = pick_thresholds(rows, rule_categories, P)
+    thresholds = pick_thresholds(rows, rule_categories, P, args.veto)
     combined = combine(rule_categories, P, thresholds, args.veto)
     new = np.array([g.startswith("train/w_") for g in group_of])
     summary = {

@@ -28,8 +28,9 @@ Decision rules:
   and ``police`` say whether the action alerts the person on duty and the police.
 * ``needs_expert`` (INB-4): case matters, confidential matters and complex questions go to
   the kommunikatör, who gets the answer from the expert.
-* A trained model may *add* categories it is confident about; it never removes a rule
-  hit and never clears ``urgent``.
+* The shipped model (``base_model.py``) adds categories it is confident about and drops
+  a non-urgent rule hit it finds all but impossible; a per-municipality model trained
+  from editors' decisions may only *add*. Neither ever removes a distress or threat hit.
 
 ``platform`` is accepted so callers can pass what they have; the rules read the same on
 every platform (what is monitored per platform, GOV-11, is decided before triage).
@@ -73,6 +74,7 @@ from .lexicon import Lexicon, default_lexicon
 
 _ORDER = {name: i for i, name in enumerate(CATEGORIES)}
 _VIOLATIONS = frozenset(CATEGORIES) - frozenset(NON_VIOLATION_CATEGORIES)
+URGENT_SET = frozenset(URGENT_CATEGORIES)
 # Longer posts are triaged on their first part; the rest is still stored and shown.
 MAX_CHARS = 20_000
 
@@ -170,7 +172,16 @@ class Engine:
             rule_urgent = not found.isdisjoint(URGENT_CATEGORIES)
             rule_violation = not found.isdisjoint(_VIOLATIONS)
             calm = "case_matter" in found or "question" in found or ctx.has("threat.figurative") or ctx.has("distress.figurative")
-            for category, score, span in self.base_model.score(ctx.nz):
+            additions, unlikely = self.base_model.score(ctx.nz)
+            if rule_violation and not unlikely.isdisjoint(found):
+                # A non-urgent rule finding the model finds all but impossible is dropped
+                # (the rules misread "dödade spindeln"); urgent findings always stay.
+                drop = (unlikely & found) - URGENT_SET
+                if drop:
+                    reasons = [r for r in reasons if r.category not in drop]
+                    found = {r.category for r in reasons}
+                    rule_violation = not found.isdisjoint(_VIOLATIONS)
+            for category, score, span in additions:
                 if category in found:
                     continue
                 if category in URGENT_CATEGORIES:

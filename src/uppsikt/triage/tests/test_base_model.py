@@ -37,7 +37,7 @@ def test_MOD_6_model_reason_points_at_the_words_that_weighed_most():
         assert 0 <= r.span[0] < r.span[1] <= len(text) and 0.5 <= r.score <= 1.0
 
 
-def test_MOD_6_model_never_removes_a_rule_finding():
+def test_MOD_6_model_never_removes_an_urgent_rule_finding():
     for text in ("Jag kommer att skjuta er alla på nästa fullmäktigemöte", "Jag orkar inte mer, i natt tar jag livet av mig"):
         assert engine(True).classify(text).categories == engine(False).classify(text).categories
 
@@ -80,3 +80,37 @@ def test_MOD_6_word_cache_gives_the_same_scores_as_a_fresh_model():
     for text in texts * 2:
         a, b = model.probabilities(normalize(text)), fresh.probabilities(normalize(text))
         assert a.keys() == b.keys() and all(abs(a[k] - b[k]) < 1e-5 for k in a)
+
+
+def test_MOD_7_model_drops_a_non_urgent_rule_misreading():
+    """Praise of a care worker is not a confidential case; leaving X is not pornography."""
+    for text, misread in (
+        ("Helena från hemtjänsten är det bästa som hänt min mamma. Ett skratt varje dag", "confidential"),
+        ("Äntligen lämnar kommunen X, bra beslut! 👏", "violence_porn"),
+    ):
+        assert misread in engine(False).classify(text).categories
+        decision = engine(True).classify(text)
+        assert misread not in decision.categories and not decision.violations
+        assert decision.categories == ("trivial",)
+
+
+def test_MOD_1_model_never_drops_an_urgent_rule_finding():
+    """A model that finds every category impossible drops non-urgent rule findings only."""
+    import numpy as np
+
+    from uppsikt.triage.base_model import BaseModel
+
+    model = load_base_model()
+    sceptic = BaseModel(
+        categories=model.categories,
+        names=model.names,
+        weights=np.zeros_like(model.weights),
+        bias=np.full(len(model.categories), -20.0, dtype=np.float32),
+        thresholds=model.thresholds,
+    )
+    e = engine(True)
+    e.base_model = sceptic
+    threat = e.classify("Jag kommer att skjuta er alla på nästa fullmäktigemöte, era jävla pajasar")
+    assert "threat" in threat.categories and threat.urgent and "profanity" not in threat.categories
+    distress = e.classify("Jag orkar inte mer, i natt tar jag livet av mig")
+    assert distress.categories == ("distress",) and distress.urgent
