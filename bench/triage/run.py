@@ -4,7 +4,8 @@
 
 Builds a reproducible corpus of ~200-character Swedish posts (``corpus.py``), then:
 
-* ``engine``: ``Engine.classify`` for every post in one process (the library API);
+* ``engine``: ``Engine.classify`` for every post in one process (the library API), with
+  the shipped model and, for comparison, with the rules alone;
 * ``jsonl``: the same through the ``uppsikt triage`` stream code (JSON in and out);
 * ``presidio``: Presidio's analyzer with Swedish pattern recognizers (``presidio_bench.py``),
   run by ``--presidio-python`` (an interpreter with presidio-analyzer installed).
@@ -62,6 +63,9 @@ def bench_uppsikt(posts: list[str], numbers: list[str | None], policy: str, repe
             classify(post)
 
     wall, cpu = _best_rate(run_engine, len(posts), repeats)
+    shipped_model, engine.base_model = engine.base_model, None
+    rules_wall, rules_cpu = _best_rate(run_engine, len(posts), repeats)
+    engine.base_model = shipped_model
     lines = b"".join(json.dumps({"id": str(i), "text": p}, ensure_ascii=False).encode("utf-8") + b"\n" for i, p in enumerate(posts))
 
     def run_jsonl():
@@ -78,12 +82,14 @@ def bench_uppsikt(posts: list[str], numbers: list[str | None], policy: str, repe
         if any(r.rule.startswith(("personal_data.personnummer", "personal_data.samordningsnummer")) and r.span[0] <= at and r.span[1] >= at + len(number) for r in decision.reasons):
             found += 1
     return {
-        "engine": "uppsikt triage (rules, Aho–Corasick)",
+        "engine": "uppsikt triage (rules with Aho–Corasick, and the shipped model)",
         "policy": policy,
         "items": len(posts),
         "load_seconds": round(load_seconds, 3),
         "items_per_second": round(wall),
         "items_per_cpu_second": round(cpu),
+        "rules_only_items_per_second": round(rules_wall),
+        "rules_only_items_per_cpu_second": round(rules_cpu),
         "jsonl_items_per_second": round(jsonl_wall),
         "jsonl_items_per_cpu_second": round(jsonl_cpu),
         "personnummer_posts": total,

@@ -37,8 +37,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 from uppsikt.policies import loader  # noqa: E402
+from uppsikt.policies.vocabulary import CATEGORIES as ALL_CATEGORIES  # noqa: E402
 from uppsikt.policies.vocabulary import URGENT_CATEGORIES, VIOLATION_CATEGORIES  # noqa: E402
-from uppsikt.triage.base_model import AIMED_AT, MODEL_PATH, PRAISED_BAR, URGENT_BAR_ON_CASE, VETO, load_base_model, save_base_model, text_features  # noqa: E402
+from uppsikt.triage.base_model import AIMED_AT, FIRM, MODEL_PATH, PRAISED_BAR, URGENT_BAR_ON_CASE, VETO, load_base_model, save_base_model, text_features  # noqa: E402
 from uppsikt.triage.detectors import context_for  # noqa: E402
 from uppsikt.triage.engine import Engine  # noqa: E402
 from uppsikt.triage.metrics import measure, read_labelled  # noqa: E402
@@ -48,6 +49,7 @@ HELD_OUT = (DATA / "blind" / "blind_b.jsonl", DATA / "blind" / "blind_c.jsonl")
 KEYS = ("urgent_recall", "urgent_false_alarm_rate", "violation_recall", "violation_precision", "false_removal_rate", "macro_f1")
 GRID = [round(x, 2) for x in np.arange(0.5, 0.97, 0.025)]
 CATEGORIES = list(VIOLATION_CATEGORIES)
+CATEGORY_NAMES = frozenset(ALL_CATEGORIES)
 
 
 def training_groups() -> dict[str, list[dict]]:
@@ -106,6 +108,7 @@ def rules_view(engine: Engine, text: str) -> set[str]:
     question or a figure of speech (the engine then asks more of the model for urgency)."""
     decision = engine.classify(text)
     found = set(decision.categories)
+    found |= {f"firm:{r.category}" for r in decision.reasons if r.score >= FIRM}
     figure = any(r.rule == "trivial.figure_of_speech" for r in decision.reasons)
     if not figure:
         ctx = context_for(text, engine.lexicon)
@@ -126,10 +129,11 @@ def combine(rule_categories: list[set[str]], P: np.ndarray, thresholds, veto: fl
         rule_urgent = bool(found & set(URGENT_CATEGORIES))
         on_case = "calm" in found
         praised = "praise" in found
-        found -= {"calm", "praise"}
+        firm = {c[5:] for c in found if c.startswith("firm:")}
+        found = {c for c in found if c not in ("calm", "praise") and not c.startswith("firm:")}
         for k, category in enumerate(CATEGORIES):
             if category in found:
-                if category not in URGENT_CATEGORIES and p[k] < veto:
+                if category not in URGENT_CATEGORIES and category not in firm and p[k] < veto:
                     found.discard(category)
                 continue
             bar = thresholds[k]
@@ -151,6 +155,7 @@ def rule_features(categories) -> list[str]:
 
 
 def report(rows: list[dict], predicted: list[set[str]]) -> dict:
+    predicted = [{c for c in p if c in CATEGORY_NAMES} for p in predicted]
     m = measure((r["labels"], p, bool(p & set(URGENT_CATEGORIES))) for r, p in zip(rows, predicted, strict=True))
     return {k: m[k] for k in KEYS} | {"per_category_f1": {c: v["f1"] for c, v in m["per_category"].items()}}
 

@@ -4,8 +4,9 @@ Rules explain themselves and stay the first line; this model catches wordings th
 have not seen (an indirect farewell, a veiled threat, a new kind of spam). It covers every
 violation category. It adds categories, each with a reason that marks the word that
 weighed most, so an editor can judge it in a second. It removes a rule's finding only
-when that finding is not urgent and the model finds it all but impossible (``VETO``); a
-distress or threat finding of the rules always stays.
+when that finding is not urgent, not firm (``FIRM``: a personnummer that passes its
+checksum) and the model finds it all but impossible (``VETO``); a distress or threat
+finding of the rules always stays.
 
 Features are the words, their character 4-grams (so "skjuter", "skjutit" and
 "skjutvapen" share "skju") and the word pairs of the rules' own normalised text (``Normalized.norm``: lower case, leetspeak, masking and repeated letters already
@@ -43,6 +44,9 @@ PRAISED_BAR = 0.98
 # Below this probability the model drops a rule's non-urgent finding: on new writers' posts
 # that removes about a seventh of the false removals and almost no true finding.
 VETO = 0.02
+# A rule finding scored at least this (a personnummer or samordningsnummer that passes its
+# checksum) is never dropped by the model.
+FIRM = 0.95
 # Distinct words whose summed weights are kept; a full cache is started again.
 CACHED_WORDS = 30_000
 GRAM = 4  # letters in a word's character n-grams
@@ -157,16 +161,17 @@ class BaseModel:
         total = self._total(_fold(nz.norm).split()) + self.bias
         return {c: float(1.0 / (1.0 + math.exp(-t))) for c, t in zip(self.categories, total)}
 
-    def score(self, nz: Normalized) -> tuple[list[tuple[str, float, tuple[int, int]]], frozenset[str]]:
+    def score(self, nz: Normalized, unlikely_too: bool = True) -> tuple[list[tuple[str, float, tuple[int, int]]], frozenset[str]]:
         """The categories whose probability passes their threshold, each with its
         probability and the span (in the original text) of the word or word pair that
         weighed most; and the categories the model finds all but impossible (below
-        ``VETO``), where a rule's non-urgent finding is more likely a misreading."""
+        ``VETO``), where a rule's non-urgent finding is more likely a misreading (only
+        when ``unlikely_too``: the engine asks when the rules found a violation)."""
         words = _fold(nz.norm).split()
         if not words:
             return [], frozenset()
         total = self._total(words)
-        unlikely = frozenset(self.categories[k] for k in np.flatnonzero(total < self.veto_cuts))
+        unlikely = frozenset(self.categories[k] for k in np.flatnonzero(total < self.veto_cuts)) if unlikely_too else frozenset()
         passed = np.flatnonzero(total >= self.cuts)
         if not passed.size:
             return [], unlikely

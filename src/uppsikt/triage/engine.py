@@ -67,7 +67,7 @@ from uppsikt.policies import loader
 from uppsikt.policies.schema import Policy
 from uppsikt.policies.vocabulary import ACTIONS, CATEGORIES, NON_VIOLATION_CATEGORIES, URGENT_CATEGORIES
 
-from .base_model import AIMED_AT, PRAISED_BAR, URGENT_BAR_ON_CASE, load_base_model
+from .base_model import AIMED_AT, FIRM, PRAISED_BAR, URGENT_BAR_ON_CASE, load_base_model
 from .detectors import Reason, detect, detect_question, needs_expert, trivial_reason
 from .explanations import action_label, explain
 from .lexicon import Lexicon, default_lexicon
@@ -172,11 +172,12 @@ class Engine:
             rule_urgent = not found.isdisjoint(URGENT_CATEGORIES)
             rule_violation = not found.isdisjoint(_VIOLATIONS)
             calm = "case_matter" in found or "question" in found or ctx.has("threat.figurative") or ctx.has("distress.figurative")
-            additions, unlikely = self.base_model.score(ctx.nz)
+            additions, unlikely = self.base_model.score(ctx.nz, unlikely_too=rule_violation)
             if rule_violation and not unlikely.isdisjoint(found):
                 # A non-urgent rule finding the model finds all but impossible is dropped
                 # (the rules misread "dödade spindeln"); urgent findings always stay.
-                drop = (unlikely & found) - URGENT_SET
+                # A firm rule finding (a personnummer that passes its checksum) always stays.
+                drop = (unlikely & found) - URGENT_SET - {r.category for r in reasons if r.score >= FIRM}
                 if drop:
                     reasons = [r for r in reasons if r.category not in drop]
                     found = {r.category for r in reasons}

@@ -114,3 +114,15 @@ def test_MOD_1_model_never_drops_an_urgent_rule_finding():
     assert "threat" in threat.categories and threat.urgent and "profanity" not in threat.categories
     distress = e.classify("Jag orkar inte mer, i natt tar jag livet av mig")
     assert distress.categories == ("distress",) and distress.urgent
+
+
+def test_DATA_4_a_personnummer_that_passes_its_checksum_is_never_dropped_by_the_model():
+    shipped = engine(True)
+    for text in (
+        "Vad trevligt att biblioteket har öppet längre i sommar. 910707-4560",
+        "Tack för en fin dag i parken igår, vi hade det jättebra! Mitt nummer är 19910707-4560",
+        "Bussen var i tid idag för en gångs skull 😊 910707 4560",
+    ):
+        decision = shipped.classify(text)
+        assert "personal_data" in decision.categories, text
+        assert any(r.rule.startswith("personal_data.personnummer") for r in decision.reasons)
