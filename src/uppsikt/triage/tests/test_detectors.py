@@ -60,6 +60,10 @@ def test_MOD_6_threat_positives(classify, text):
         "Sprängningarna vid nya bostadsområdet skakar hela huset",
         "Se när polisen skjuter en man i huvudet, full video utan blurr",
         "Skattebetalarna får betala för ert slöseri",
+        "Fullmäktige borde skjuta hela ärendet till nästa år, ingen har läst underlaget",
+        "Snacka om att skjuta sig själv i foten med den där budgeten",
+        "Hoppas nån skjuter in lite pengar i kulturskolan snart",
+        "Jag kommer döda den här debatten med fakta ikväll",
     ],
 )
 def test_MOD_6_threat_hyperbole_and_other_uses_are_not_threats(classify, text):
