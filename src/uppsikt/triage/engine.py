@@ -69,7 +69,7 @@ from uppsikt.policies.vocabulary import ACTIONS, CATEGORIES, NON_VIOLATION_CATEG
 
 from .base_model import AIMED_AT, FIRM, PRAISED_BAR, URGENT_BAR_ON_CASE, load_base_model
 from .detectors import Reason, detect, detect_question, needs_expert, trivial_reason
-from .explanations import action_label, explain
+from .explanations import action_label, explain, overruled_explanation
 from .lexicon import Lexicon, default_lexicon
 
 _ORDER = {name: i for i, name in enumerate(CATEGORIES)}
@@ -93,6 +93,9 @@ class Decision:
     police: bool = False
     policy: str = ""
     text: str = field(default="", repr=False)
+    # Rule findings the shipped model found all but impossible and dropped (shown with
+    # the explanations, so an editor sees what was not counted, and why).
+    overruled: tuple[Reason, ...] = ()
     # A decision is a value: nothing changes it after classify() returns.
 
     @property
@@ -142,6 +145,7 @@ class Decision:
             out["police"] = self.police
             out["help"] = self.help
             out["explanations"] = self.explanations()
+            out["overruled"] = [r.to_json() | {"explanation": overruled_explanation(r, self.text)} for r in self.overruled]
         return out
 
 
@@ -168,6 +172,7 @@ class Engine:
         body = text if len(text) <= MAX_CHARS else text[:MAX_CHARS]
         reasons, ctx = detect(body, self.lexicon)
         found = {r.category for r in reasons}
+        overruled: tuple[Reason, ...] = ()
         if self.base_model is not None:
             rule_urgent = not found.isdisjoint(URGENT_CATEGORIES)
             rule_violation = not found.isdisjoint(_VIOLATIONS)
@@ -179,6 +184,7 @@ class Engine:
                 # A firm rule finding (a personnummer that passes its checksum) always stays.
                 drop = (unlikely & found) - URGENT_SET - {r.category for r in reasons if r.score >= FIRM}
                 if drop:
+                    overruled = tuple(r for r in reasons if r.category in drop)
                     reasons = [r for r in reasons if r.category not in drop]
                     found = {r.category for r in reasons}
                     rule_violation = not found.isdisjoint(_VIOLATIONS)
@@ -221,6 +227,7 @@ class Engine:
             police="police" in steps,
             policy=self.policy.name,
             text=text,
+            overruled=overruled,
         )
 
 

@@ -115,3 +115,14 @@ def explain(category: str, rule: str, span: tuple[int, int], text: str) -> str:
         quoted = quoted[:77] + "…"
     where = f": ”{quoted}”" if quoted else ""
     return f"{label}{where} (regel {rule}) – {rule_sentence(rule)}"
+
+
+def overruled_explanation(reason, text: str) -> str:
+    """Why a rule's finding was not counted: the shipped model found it all but impossible."""
+    from .base_model import VETO
+
+    label = category_label(reason.category)
+    return (
+        f"{explain(reason.category, reason.rule, reason.span, text)} Regeln räknades inte: den medföljande "
+        f"modellen bedömde ”{label}” som mycket osannolikt (under {round(VETO * 100)} %) i det här inlägget. Bedöm inlägget själv."
+    )

@@ -22,6 +22,12 @@ class ReasonSerializer(serializers.Serializer):
     score = serializers.FloatField()
 
 
+class OverruledSerializer(ReasonSerializer):
+    """A rule's finding the shipped model dropped, with why."""
+
+    explanation = serializers.CharField()
+
+
 class TriageDecisionSerializer(serializers.Serializer):
     """The contract's decision plus what the UI shows (explanations, help, steps)."""
 
@@ -37,3 +43,4 @@ class TriageDecisionSerializer(serializers.Serializer):
     police = serializers.BooleanField()
     help = serializers.CharField(allow_null=True)
     explanations = serializers.ListField(child=serializers.CharField())
+    overruled = OverruledSerializer(many=True)

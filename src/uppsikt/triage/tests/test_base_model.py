@@ -126,3 +126,17 @@ def test_DATA_4_a_personnummer_that_passes_its_checksum_is_never_dropped_by_the_
         decision = shipped.classify(text)
         assert "personal_data" in decision.categories, text
         assert any(r.rule.startswith("personal_data.personnummer") for r in decision.reasons)
+
+
+def test_MOD_6_a_dropped_rule_finding_is_shown_with_why():
+    text = "Helena från hemtjänsten är det bästa som hänt min mamma. Ett skratt varje dag"
+    decision = engine(True).classify(text)
+    contract = decision.to_json("x1")
+    assert "overruled" not in contract and contract["categories"] == ["trivial"]
+    extended = decision.to_json("x1", extended=True)
+    [overruled] = [o for o in extended["overruled"] if o["category"] == "confidential"]
+    assert overruled["rule"].startswith("confidential.")
+    assert "Regeln räknades inte" in overruled["explanation"] and "under 2 %" in overruled["explanation"]
+    start, end = overruled["span"]
+    assert text[start:end].strip()
+    assert engine(True).classify("Tack för en bra nationaldag!").to_json(extended=True)["overruled"] == []
