@@ -85,3 +85,24 @@ def test_INB_1_empty_channel_says_so(client):
     channel = make_channel()
     login(client)
     assert "Inga poster har hämtats" in client.get(reverse("inbox:channel_items", args=[channel.slug])).content.decode()
+
+
+def test_MOD_6_items_page_shows_which_words_and_rule_led_to_each_assessment(client):
+    """With the real engine: each assessed item explains itself in Swedish, for its own text."""
+    channel = make_channel()
+    ingest_items(
+        channel,
+        [
+            fetched("c1", "Jag kommer att skjuta er alla på nästa fullmäktigemöte", author="Anonym", minutes=1),
+            fetched("c2", "Tack för en bra nationaldag!", author="Åsa Öberg", minutes=2),
+        ],
+        source="api",
+    )
+    login(client)
+    html = client.get(reverse("inbox:channel_items", args=[channel.slug])).content.decode()
+    assert html.count("<summary>Varför den här bedömningen</summary>") == 2
+    # Newest first: the thanks, then the threat.
+    thanks = html[html.index("Tack för en bra nationaldag") : html.index("Jag kommer att skjuta")]
+    threat = html[html.index("Jag kommer att skjuta") :]
+    assert "(regel trivial." in thanks and "(regel threat." not in thanks
+    assert "(regel threat." in threat and "skjuta" in threat.split("<details>", 1)[1]
