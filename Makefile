@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DATA ?= $(CURDIR)/var
 PORT ?= 8000
-DEBIAN_PACKAGES := python3-venv chromium postgresql postgresql-contrib
+DEBIAN_PACKAGES := python3-venv python3-dev gcc chromium postgresql postgresql-contrib
 
 .PHONY: run test test-sqlite test-postgres system-deps venv demo clean bench openapi
 
@@ -24,7 +24,7 @@ system-deps:
 	  fi; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py src/uppsikt/triage/_linear.c
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[test]'

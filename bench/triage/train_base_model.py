@@ -3,7 +3,7 @@
     .venv/bin/python bench/triage/train_base_model.py [--c 0.5] [--write] [--out report.json]
 
 Training data: every labelled set in ``bench/triage/data`` except the held-out blind sets
-(``blind/blind_b.jsonl``, ``blind/blind_c.jsonl``, ``blind/blind_d.jsonl``), which are
+(``blind/blind_b.jsonl`` to ``blind/blind_e.jsonl``), which are
 only measured, never read for training or tuning, and the feedback sets (one municipality's own decisions, for
 ``eval_heldout.py``).
 
@@ -45,7 +45,7 @@ from uppsikt.triage.engine import Engine  # noqa: E402
 from uppsikt.triage.metrics import measure, read_labelled  # noqa: E402
 
 DATA = ROOT / "bench" / "triage" / "data"
-HELD_OUT = (DATA / "blind" / "blind_b.jsonl", DATA / "blind" / "blind_c.jsonl", DATA / "blind" / "blind_d.jsonl")
+HELD_OUT = tuple(DATA / "blind" / f"blind_{k}.jsonl" for k in "bcde")
 KEYS = ("urgent_recall", "urgent_false_alarm_rate", "violation_recall", "violation_precision", "false_removal_rate", "macro_f1")
 GRID = [round(x, 2) for x in np.arange(0.5, 0.97, 0.025)]
 CATEGORIES = list(VIOLATION_CATEGORIES)
@@ -140,7 +140,7 @@ def combine(rule_categories: list[set[str]], P: np.ndarray, thresholds, veto: fl
             if category in URGENT_CATEGORIES:
                 if rule_urgent:
                     continue
-                if on_case:
+                if on_case or praised:
                     bar = max(bar, URGENT_BAR_ON_CASE)
             elif category in AIMED_AT and praised:
                 bar = max(bar, PRAISED_BAR)
@@ -160,10 +160,10 @@ def report(rows: list[dict], predicted: list[set[str]]) -> dict:
     return {k: m[k] for k in KEYS} | {"per_category_f1": {c: v["f1"] for c, v in m["per_category"].items()}}
 
 
-def pick_thresholds(rows, rule_categories, P, veto: float = 0.0) -> list[float]:
+def pick_thresholds(rows, rule_categories, P, veto: float = 0.0, beta_urgent: float = 1.5, beta_other: float = 0.5) -> list[float]:
     thresholds = [1.01] * len(CATEGORIES)
     for k, category in enumerate(CATEGORIES):
-        beta = 2.0 if category in URGENT_CATEGORIES else 1.0
+        beta = beta_urgent if category in URGENT_CATEGORIES else beta_other
         best = (-1.0, 1.01)
         for t in GRID:
             trial = list(thresholds)
@@ -188,6 +188,8 @@ def main() -> int:
     parser.add_argument("--stack", action="store_true")
     parser.add_argument("--dump", type=Path, help="write the out-of-file scores (pickle) for analysis")
     parser.add_argument("--veto", type=float, default=VETO)
+    parser.add_argument("--beta-urgent", type=float, default=1.5, help="F-beta for the distress and threat thresholds")
+    parser.add_argument("--beta-other", type=float, default=0.5, help="F-beta for the other categories' thresholds")
     args = parser.parse_args()
 
     groups = training_groups()
@@ -208,7 +210,7 @@ def main() -> int:
         import pickle
 
         args.dump.write_bytes(pickle.dumps((rows, [str(g) for g in group_of], rule_categories, P)))
-    thresholds = pick_thresholds(rows, rule_categories, P, args.veto)
+    thresholds = pick_thresholds(rows, rule_categories, P, args.veto, args.beta_urgent, args.beta_other)
     combined = combine(rule_categories, P, thresholds, args.veto)
     new = np.array([g.startswith("train/w_") for g in group_of])
     summary = {

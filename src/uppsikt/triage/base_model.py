@@ -8,12 +8,18 @@ when that finding is not urgent, not firm (``FIRM``: a personnummer that passes 
 checksum) and the model finds it all but impossible (``VETO``); a distress or threat
 finding of the rules always stays.
 
-Features are the words, their character 4-grams (so "skjuter", "skjutit" and
-"skjutvapen" share "skju") and the word pairs of the rules' own normalised text (``Normalized.norm``: lower case, leetspeak, masking and repeated letters already
-undone) with å/ä→a and ö→o folded, so both spellings count the same. Scoring is a
-dictionary lookup per word and word pair and one sum over their weight rows, some
-microseconds a post: a word's row (its own weight and its n-grams') is summed once, the
-first time the word is seen, and kept.
+Features are the distinct words, their character 4-grams (so "skjuter", "skjutit" and
+"skjutvapen" share "skju") and the distinct word pairs of the rules' own normalised text
+(``Normalized.norm``: lower case, leetspeak, masking and repeated letters already undone)
+with å/ä→a and ö→o folded, so both spellings count the same. A word said ten times counts
+once, and a long post is read in windows of ``WINDOW`` words, so neither repetition nor
+length pushes a post over a threshold.
+
+Scoring is a hash lookup per word and word pair and a sum over their weight rows, done by
+a small C loop (``_linear.c``, built by ``setup.py``) in a few microseconds a post: a
+vocabulary word's row already holds its n-grams'. Where the C loop was not built (no C
+compiler) the same scoring runs in Python, about five times slower: a word's row is
+summed the first time the word is seen and kept in a bounded cache.
 
 Trained by ``bench/triage/train_base_model.py`` from the labelled sets in
 ``bench/triage/data`` (the held-out blind sets excluded), which also picks each category's
@@ -33,8 +39,13 @@ import numpy as np
 
 from .normalize import Normalized, normalize
 
+try:  # the scoring loop in C (setup.py builds it where a C compiler is found)
+    from . import _linear
+except ImportError:  # pragma: no cover - the same scoring in Python, slower
+    _linear = None
+
 MODEL_PATH = Path(__file__).parent / "models_data" / "base.npz"
-# A post the rules read as a complaint, a question or a figure of speech needs this
+# A post the rules read as a complaint, a question, thanks or a figure of speech needs this
 # probability before the model makes it urgent.
 URGENT_BAR_ON_CASE = 0.9
 # Categories aimed at a group or a person: a post of welcome or thanks that names one
@@ -50,6 +61,18 @@ FIRM = 0.95
 # Distinct words whose summed weights are kept; a full cache is started again.
 CACHED_WORDS = 30_000
 GRAM = 4  # letters in a word's character n-grams
+# A long post is scored in windows of this many words (the longest posts the model learnt
+# from have about 90), each STRIDE words after the last.
+WINDOW = 100
+STRIDE = 80
+
+
+def _logistic(t: float) -> float:
+    """1 / (1 + e^-t) without overflow for a long post's large sums."""
+    if t >= 0:
+        return 1.0 / (1.0 + math.exp(-t))
+    z = math.exp(t)
+    return z / (1.0 + z)
 
 
 def _fold(norm: str) -> str:
@@ -66,10 +89,11 @@ def word_features(word: str) -> list[str]:
 
 
 def features(norm: str) -> list[str]:
-    """The features of a normalised text (``Normalized.norm``), counted: each word with
-    its n-grams, and each pair of neighbouring words (``"ska dö"``)."""
+    """The features of a normalised text (``Normalized.norm``): each distinct word with its
+    n-grams, and each distinct pair of neighbouring words (``"ska dö"``). A word said ten
+    times counts once, so repeating it does not push a post over a threshold."""
     words = _fold(norm).split()
-    return [f for w in words for f in word_features(w)] + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return [f for w in dict.fromkeys(words) for f in word_features(w)] + list(dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:])))
 
 
 def text_features(text: str) -> list[str]:
@@ -93,6 +117,8 @@ class BaseModel:
     veto_cuts: np.ndarray = field(init=False, repr=False, compare=False)
     _cache: list = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
+    _scorer: object = field(init=False, repr=False, compare=False)
+    _bits: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         index = {name: i for i, name in enumerate(self.names) if i}
@@ -104,6 +130,23 @@ class BaseModel:
         object.__setattr__(self, "veto_cuts", (math.log(VETO / (1.0 - VETO)) - self.bias).astype(np.float32))
         object.__setattr__(self, "_cache", [self._new_cache()])
         object.__setattr__(self, "_lock", threading.Lock())
+        object.__setattr__(self, "_bits", {c: 1 << k for k, c in enumerate(self.categories)})
+        scorer = None
+        if _linear is not None and len(self.categories) <= 64:
+            scorer = _linear.Scorer(
+                "\n".join(self.names).encode("utf-8"),
+                np.ascontiguousarray(self.weights, dtype=np.float32).tobytes(),
+                len(self.categories),
+                [float(c) for c in self.cuts],
+                [float(v) for v in self.veto_cuts],
+            )
+        object.__setattr__(self, "_scorer", scorer)
+
+    def without_c(self) -> "BaseModel":
+        """The same model scored by the Python code alone (to check the two agree)."""
+        twin = BaseModel(categories=self.categories, names=self.names, weights=self.weights, bias=self.bias, thresholds=self.thresholds)
+        object.__setattr__(twin, "_scorer", None)
+        return twin
 
     def _new_cache(self) -> tuple[dict, np.ndarray]:
         """Word pairs and the words seen so far -> rows of their summed weights; row 0 is the
@@ -133,6 +176,8 @@ class BaseModel:
     def _total(self, words: list[str]) -> np.ndarray:
         """The summed weights of a post's words and word pairs."""
         known, table = self._cache[0]
+        pairs = dict.fromkeys(zip(words, words[1:]))
+        words = list(dict.fromkeys(words))
         rows = list(map(known.get, words, repeat(0)))
         extra = None
         if 0 in rows:  # words not seen before
@@ -142,7 +187,7 @@ class BaseModel:
                     extra = weights if extra is None else extra + weights
                     if word.isalpha():  # numbers and codes are mostly one-offs: not kept
                         self._remember(word, weights)
-        rows += map(known.get, zip(words, words[1:]), repeat(0))
+        rows += map(known.get, pairs, repeat(0))
         total = table.take(rows, axis=0).sum(axis=0)
         return total if extra is None else total + extra
 
@@ -156,33 +201,88 @@ class BaseModel:
         out += [(float(self.weights[self.pairs[p], k]), " ".join(p)) for p in dict.fromkeys(zip(words, words[1:])) if p in self.pairs]
         return out
 
-    def probabilities(self, nz: Normalized) -> dict[str, float]:
-        """Every category's probability (for reports and tests)."""
-        total = self._total(_fold(nz.norm).split()) + self.bias
-        return {c: float(1.0 / (1.0 + math.exp(-t))) for c, t in zip(self.categories, total)}
+    def _window_masks(self, text: str) -> tuple[int, int]:
+        """Bit masks over the categories: passes its cut / below its veto (none for a text
+        without words)."""
+        if self._scorer is not None:
+            return self._scorer.masks(text)
+        words = _fold(text).split()
+        if not words:
+            return 0, 0
+        total = self._total(words)
+        passed = sum(1 << int(k) for k in np.flatnonzero(total >= self.cuts))
+        low = sum(1 << int(k) for k in np.flatnonzero(total < self.veto_cuts))
+        return passed, low
 
-    def score(self, nz: Normalized, unlikely_too: bool = True) -> tuple[list[tuple[str, float, tuple[int, int]]], frozenset[str]]:
+    def _window_totals(self, text: str) -> np.ndarray:
+        if self._scorer is not None:
+            return np.asarray(self._scorer.totals(text), dtype=np.float64)
+        words = _fold(text).split()
+        return self._total(words).astype(np.float64) if words else np.zeros(len(self.categories))
+
+    def _window_strongest(self, text: str, k: int) -> tuple[float, str]:
+        if self._scorer is not None:
+            return self._scorer.strongest(text, k)
+        return max(self.contributions(_fold(text).split(), k))
+
+    def probabilities(self, nz: Normalized) -> dict[str, float]:
+        """Every category's probability (the highest over a long post's windows)."""
+        total = np.max([self._window_totals(t) for t in _windows(nz.norm)], axis=0) + self.bias
+        return {c: _logistic(float(t)) for c, t in zip(self.categories, total)}
+
+    def score(self, nz: Normalized, judge=frozenset()) -> tuple[list[tuple[str, float, tuple[int, int]]], frozenset[str]]:
         """The categories whose probability passes their threshold, each with its
         probability and the span (in the original text) of the word or word pair that
-        weighed most; and the categories the model finds all but impossible (below
-        ``VETO``), where a rule's non-urgent finding is more likely a misreading (only
-        when ``unlikely_too``: the engine asks when the rules found a violation)."""
-        words = _fold(nz.norm).split()
-        if not words:
-            return [], frozenset()
-        total = self._total(words)
-        unlikely = frozenset(self.categories[k] for k in np.flatnonzero(total < self.veto_cuts)) if unlikely_too else frozenset()
-        passed = np.flatnonzero(total >= self.cuts)
-        if not passed.size:
+        weighed most; and those of the categories in ``judge`` (the rules' findings) that
+        the model finds all but impossible (below ``VETO``), where a rule's non-urgent
+        finding is more likely a misreading.
+
+        A long post is read in overlapping windows of ``WINDOW`` words, as long as the
+        longest posts the model learnt from (a sum of counted words would otherwise grow
+        with the length): a category passes when it passes in one window, and is all but
+        impossible only when it is so in every window."""
+        windows = _windows(nz.norm)
+        if len(windows) == 1:
+            passed, low = self._window_masks(windows[0])
+            seen = ((windows[0], passed),)
+        else:
+            passed, low, seen = 0, -1, []
+            for text in windows:
+                p, lo = self._window_masks(text)
+                passed |= p
+                low &= lo
+                seen.append((text, p))
+        unlikely = frozenset(c for c in judge if low & self._bits.get(c, 0)) if low and judge else frozenset()
+        if not passed:
             return [], unlikely
+        totals = {}
         found = []
-        for k in passed:
-            strongest, feature = max(self.contributions(words, k))
+        for k in range(len(self.categories)):
+            if not passed >> k & 1:
+                continue
+            best = None
+            for text, p in seen:
+                if p >> k & 1:
+                    if text not in totals:
+                        totals[text] = self._window_totals(text)
+                    if best is None or totals[text][k] > totals[best][k]:
+                        best = text
+            strongest, feature = self._window_strongest(best, k)
             if strongest <= 0:
                 continue
-            probability = 1.0 / (1.0 + math.exp(-float(total[k] + self.bias[k])))
+            probability = _logistic(float(totals[best][k] + self.bias[k]))
             found.append((self.categories[k], probability, _span_of(nz, feature)))
         return found, unlikely
+
+
+def _windows(norm: str) -> list[str]:
+    """A normalised text as windows of at most ``WINDOW`` words, ``STRIDE`` words apart."""
+    if norm.count(" ") <= WINDOW + 1:
+        return [norm]
+    words = norm.split()
+    if len(words) <= WINDOW:
+        return [norm]
+    return [" " + " ".join(words[i : i + WINDOW]) + " " for i in range(0, len(words) - WINDOW + STRIDE, STRIDE)]
 
 
 def _span_of(nz: Normalized, feature: str) -> tuple[int, int]:

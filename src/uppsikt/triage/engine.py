@@ -176,8 +176,7 @@ class Engine:
         if self.base_model is not None:
             rule_urgent = not found.isdisjoint(URGENT_CATEGORIES)
             rule_violation = not found.isdisjoint(_VIOLATIONS)
-            calm = "case_matter" in found or "question" in found or ctx.has("threat.figurative") or ctx.has("distress.figurative")
-            additions, unlikely = self.base_model.score(ctx.nz, unlikely_too=rule_violation)
+            additions, unlikely = self.base_model.score(ctx.nz, judge=found if rule_violation else ())
             if rule_violation and not unlikely.isdisjoint(found):
                 # A non-urgent rule finding the model finds all but impossible is dropped
                 # (the rules misread "dödade spindeln"); urgent findings always stay.
@@ -192,9 +191,9 @@ class Engine:
                 if category in found:
                     continue
                 if category in URGENT_CATEGORIES:
-                    # A post the rules read as a complaint, a question or a figure of speech
+                    # A post the rules read as a complaint, a question, thanks or a figure of speech
                     # ("orkar inte mer med era vägarbeten") needs a far clearer signal.
-                    if rule_urgent or (calm and score < URGENT_BAR_ON_CASE):
+                    if rule_urgent or (score < URGENT_BAR_ON_CASE and _calm(ctx, found, rule_violation)):
                         continue
                 elif category in AIMED_AT and score < PRAISED_BAR and not rule_violation and ctx.has("praise"):
                     # Welcome or thanks that names a group or a person stays up.
@@ -229,6 +228,17 @@ class Engine:
             text=text,
             overruled=overruled,
         )
+
+
+def _calm(ctx, found: set[str], rule_violation: bool) -> bool:
+    """Did the rules read the post as a complaint, a figure of speech, or (finding no
+    violation) a question or thanks?"""
+    return (
+        "case_matter" in found
+        or ctx.has("threat.figurative")
+        or ctx.has("distress.figurative")
+        or (not rule_violation and (ctx.is_question() or ctx.has("praise")))
+    )
 
 
 def model_path(policy_name: str) -> Path:

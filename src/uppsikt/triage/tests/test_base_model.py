@@ -83,10 +83,10 @@ def test_MOD_6_word_cache_gives_the_same_scores_as_a_fresh_model():
 
 
 def test_MOD_7_model_drops_a_non_urgent_rule_misreading():
-    """Praise of a care worker is not a confidential case; leaving X is not pornography."""
+    """Leaving X is not pornography."""
     for text, misread in (
-        ("Helena från hemtjänsten är det bästa som hänt min mamma. Ett skratt varje dag", "confidential"),
         ("Äntligen lämnar kommunen X, bra beslut! 👏", "violence_porn"),
+        ("Kommunen lämnar X nu, vi finns kvar på Facebook och Instagram", "violence_porn"),
     ):
         assert misread in engine(False).classify(text).categories
         decision = engine(True).classify(text)
@@ -129,14 +129,47 @@ def test_DATA_4_a_personnummer_that_passes_its_checksum_is_never_dropped_by_the_
 
 
 def test_MOD_6_a_dropped_rule_finding_is_shown_with_why():
-    text = "Helena från hemtjänsten är det bästa som hänt min mamma. Ett skratt varje dag"
+    text = "Äntligen lämnar kommunen X, bra beslut! 👏"
     decision = engine(True).classify(text)
     contract = decision.to_json("x1")
     assert "overruled" not in contract and contract["categories"] == ["trivial"]
     extended = decision.to_json("x1", extended=True)
-    [overruled] = [o for o in extended["overruled"] if o["category"] == "confidential"]
-    assert overruled["rule"].startswith("confidential.")
+    [overruled] = [o for o in extended["overruled"] if o["category"] == "violence_porn"]
+    assert overruled["rule"].startswith("violence_porn.")
     assert "Regeln räknades inte" in overruled["explanation"] and "under 2 %" in overruled["explanation"]
     start, end = overruled["span"]
     assert text[start:end].strip()
     assert engine(True).classify("Tack för en bra nationaldag!").to_json(extended=True)["overruled"] == []
+
+
+def test_MOD_6_c_scoring_loop_is_built_and_agrees_with_the_python_one():
+    """The C loop (``_linear.c``) and the Python code give the same decisions: same
+    categories, same spans, same dropped findings, probabilities within rounding."""
+    import json
+    from pathlib import Path
+
+    from uppsikt.triage.normalize import normalize
+
+    model = load_base_model()
+    assert model._scorer is not None, "uppsikt.triage._linear was not built (pip install -e . needs a C compiler)"
+    python = model.without_c()
+    assert python._scorer is None
+    contract = Path(__file__).resolve().parents[4] / "bench" / "triage" / "data" / "contract_dev.jsonl"
+    texts = [json.loads(line)["text"] for line in contract.read_text(encoding="utf-8").splitlines()]
+    assert len(texts) == 50
+    texts += [
+        "", "   ", "***", "🍆💦", "å", "Ååå ÄÄÖ ü é", "a\x00b\u200bc", "x" * 30_000, "ord " * 5000,
+        "Jag orkar inte mer, i natt tar jag livet av mig", "vi vet var du bor Jonas. röda huset på Björkvägen",
+        "Helena från hemtjänsten är det bästa som hänt min mamma", "Köp billiga klockor på www.example.com, 50% rabatt!!",
+        "j ä v l a   i d i o t e r", "Jag har gett bort katten och skrivit brev till mamma. Nu är jag klar.",
+    ]
+    judge = frozenset(model.categories)
+    for text in texts:
+        nz = normalize(text)
+        (c_found, c_unlikely), (p_found, p_unlikely) = model.score(nz, judge), python.score(nz, judge)
+        assert c_unlikely == p_unlikely, text
+        assert [(c, span) for c, _, span in c_found] == [(c, span) for c, _, span in p_found], text
+        assert all(abs(a[1] - b[1]) < 1e-5 for a, b in zip(c_found, p_found))
+        a, b = model.probabilities(nz), python.probabilities(nz)
+        assert all(abs(a[k] - b[k]) < 1e-5 for k in a), text
+    assert any(model.score(normalize(t))[0] for t in texts), "the check must cover posts the model flags"

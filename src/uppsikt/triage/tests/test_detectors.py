@@ -44,6 +44,8 @@ def test_MOD_6_distress_figures_of_speech_are_not_distress(classify, text):
         "Om ni tar mina barn igen så dödar jag er allihop",
         "Jag kommer till fullmäktige på torsdag med kniven och då jävlar",
         "Har placerat en bomb i stadshuset som går av klockan 15",
+        "Jag skrev 'jag ska skjuta dig' till rektorn och jag menar varenda ord",
+        "Hälsa handläggaren: 'vi vet var du bor och vi kommer ikväll'",
     ],
 )
 def test_MOD_6_threat_positives(classify, text):
@@ -64,6 +66,11 @@ def test_MOD_6_threat_positives(classify, text):
         "Snacka om att skjuta sig själv i foten med den där budgeten",
         "Hoppas nån skjuter in lite pengar i kulturskolan snart",
         "Jag kommer döda den här debatten med fakta ikväll",
+        "Hur anmäler jag att någon skrev 'jag ska skjuta dig' till min son i klassens chatt?",
+        "Jag fick ett brev där det stod ”vi vet var du bor, håll käften”. Har polisanmält.",
+        "Min dotter är rädd efter att det stod 'skolskjutning fredag' på en toa på skolan. Vad gör ni?",
+        "Fy fan vad jag hatar er politiker, ni ska brinna i helvetet allihop",
+        "Varför måste jag betala för att hämta min döda mammas saker från boendet?",
     ],
 )
 def test_MOD_6_threat_hyperbole_and_other_uses_are_not_threats(classify, text):
@@ -162,3 +169,5 @@ def test_MOD_5_confidential_own_case_details(classify):
     assert "confidential" in cats(classify, "Jag har skyddad identitet och nu har ni skickat brev till min gamla adress")
     assert "confidential" not in cats(classify, "Vad gäller för försörjningsstöd om man är student?")
     assert "confidential" not in cats(classify, "Finns det stöd för föräldrar till barn med adhd i kommunen?")
+    # Praise of a care worker is not a case.
+    assert "confidential" not in cats(classify, "Helena från hemtjänsten är det bästa som hänt min mamma. Ett skratt varje dag")

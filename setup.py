@@ -1,0 +1,18 @@
+"""Builds the C scoring loop of the shipped triage model (``uppsikt.triage._linear``).
+
+Everything else is in ``pyproject.toml``. The extension is optional: without a C compiler
+and the Python headers the install goes on and the same scoring runs in Python, slower.
+"""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension(
+            "uppsikt.triage._linear",
+            ["src/uppsikt/triage/_linear.c"],
+            extra_compile_args=["-O2", "-std=c11"],
+            optional=True,
+        )
+    ]
+)

@@ -1,0 +1,557 @@
+/*
+ * The shipped linear model's scoring loop in C (see base_model.py, which holds the same
+ * logic in Python and is used when this module was not built).
+ *
+ * A post's score per category is the sum of the weight rows of its features: each word of
+ * the rules' normalised text with å/ä→a, ö→o, é→e, ü→u folded and "*" read as a space, the
+ * word's character 4-grams ("<sk#", "skju#", "uter>#"), and each pair of neighbouring words
+ * ("ska do"), each counted once a post.  Feature names are looked up in an open-addressing hash table (FNV-1a over
+ * their UTF-8 bytes); a vocabulary word's row already includes its 4-grams, summed once
+ * when the scorer is built.  The scorer is immutable after it is built and every call
+ * holds the GIL, so threads may share it.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define GRAM 4
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t ncat;
+    Py_ssize_t nrows;      /* row 0 is the unknown feature */
+    char *blob;            /* feature names, UTF-8, back to back */
+    Py_ssize_t *off;       /* per row: start in blob */
+    Py_ssize_t *len;       /* per row: length in bytes */
+    uint64_t *hash;        /* per row */
+    uint32_t *slots;       /* hash table of row numbers, 0 = empty */
+    uint64_t mask;
+    float *weights;        /* nrows x ncat */
+    float *words;          /* nrows x ncat: a word's own row plus its 4-grams' */
+    double *cuts;          /* per category: total >= cut adds it */
+    double *veto;          /* per category: total < veto makes it all but impossible */
+} Scorer;
+
+static inline uint64_t fnv1a(const char *s, Py_ssize_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static inline uint32_t lookup(const Scorer *sc, const char *key, Py_ssize_t n) {
+    uint64_t h = fnv1a(key, n);
+    uint64_t i = h & sc->mask;
+    for (;;) {
+        uint32_t row = sc->slots[i];
+        if (!row)
+            return 0;
+        if (sc->hash[row] == h && sc->len[row] == n && memcmp(sc->blob + sc->off[row], key, (size_t)n) == 0)
+            return row;
+        i = (i + 1) & sc->mask;
+    }
+}
+
+static inline void add_row(double *acc, const float *row, Py_ssize_t ncat) {
+    for (Py_ssize_t k = 0; k < ncat; k++)
+        acc[k] += row[k];
+}
+
+/* Sum the 4-gram rows of ``word`` (UTF-8, n bytes) into acc; ``buf`` holds n + 8 bytes and
+ * ``cps`` n + 3 offsets. */
+static void add_grams(const Scorer *sc, const char *word, Py_ssize_t n, double *acc, char *buf, Py_ssize_t *cps) {
+    buf[0] = '<';
+    memcpy(buf + 1, word, (size_t)n);
+    buf[n + 1] = '>';
+    Py_ssize_t m = n + 2, ncp = 0;
+    for (Py_ssize_t i = 0; i < m; i++)
+        if (((unsigned char)buf[i] & 0xC0) != 0x80)
+            cps[ncp++] = i;
+    cps[ncp] = m;
+    for (Py_ssize_t i = 0; i + GRAM <= ncp; i++) {
+        Py_ssize_t start = cps[i], end = cps[i + GRAM];
+        /* the gram followed by '#': written over the next byte, restored after */
+        char saved = buf[end];
+        buf[end] = '#';
+        uint32_t row = lookup(sc, buf + start, end - start + 1);
+        buf[end] = saved;
+        if (row)
+            add_row(acc, sc->weights + (Py_ssize_t)row * sc->ncat, sc->ncat);
+    }
+}
+
+/* Fold the UTF-8 of a normalised text: å/ä→a, ö→o, é→e, ü→u, '*'→' '. Returns the length. */
+static Py_ssize_t fold(const char *s, Py_ssize_t n, char *out) {
+    Py_ssize_t j = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '*') {
+            out[j++] = ' ';
+        } else if (c == 0xC3 && i + 1 < n) {
+            unsigned char d = (unsigned char)s[i + 1];
+            char r = 0;
+            if (d == 0xA5 || d == 0xA4) r = 'a';
+            else if (d == 0xB6) r = 'o';
+            else if (d == 0xA9) r = 'e';
+            else if (d == 0xBC) r = 'u';
+            if (r) {
+                out[j++] = r;
+                i++;
+            } else {
+                out[j++] = (char)c;
+            }
+        } else {
+            out[j++] = (char)c;
+        }
+    }
+    return j;
+}
+
+/* Adds h to a per-call set of hashes; 1 when it was there already (a word or word pair is
+ * counted once a post). */
+static inline int seen_before(uint64_t *set, uint64_t mask, uint64_t h) {
+    if (!h)
+        h = 1;
+    uint64_t i = h & mask;
+    while (set[i]) {
+        if (set[i] == h)
+            return 1;
+        i = (i + 1) & mask;
+    }
+    set[i] = h;
+    return 0;
+}
+
+/* The strongest single feature of one category (to explain a decision). */
+typedef struct {
+    Py_ssize_t k;          /* the category, or -1 when not wanted */
+    double best;
+    const char *name;      /* its bytes (in ``keep``), NULL while none */
+    Py_ssize_t len;
+    char *keep;
+} Strongest;
+
+static void consider(Strongest *st, double value, const char *name, Py_ssize_t len) {
+    if (st->name) {
+        if (value < st->best)
+            return;
+        if (value == st->best) {
+            /* ties go to the larger name, as Python's max over (weight, name) */
+            Py_ssize_t n = len < st->len ? len : st->len;
+            int c = memcmp(name, st->name, (size_t)n);
+            if (c < 0 || (c == 0 && len <= st->len))
+                return;
+        }
+    }
+    memcpy(st->keep, name, (size_t)len);
+    st->name = st->keep;
+    st->len = len;
+    st->best = value;
+}
+
+/* Totals per category (without bias) of a normalised text, into acc; the number of words,
+ * or -1 on error.  With ``st``, also the strongest word or word pair of category st->k. */
+static Py_ssize_t walk(const Scorer *sc, PyObject *text, double *acc, Strongest *st) {
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(text, &n);
+    if (!s)
+        return -1;
+    for (Py_ssize_t k = 0; k < sc->ncat; k++)
+        acc[k] = 0.0;
+    /* folded text, then the scratch for a gram or pair key and the code point offsets */
+    char stack[2048];
+    Py_ssize_t stack_cps[1024];
+    char *mem = stack;
+    Py_ssize_t *cps = stack_cps;
+    Py_ssize_t need = 2 * n + 16;
+    if (need > (Py_ssize_t)sizeof(stack) || n + 8 > 1024) {
+        mem = PyMem_Malloc((size_t)need);
+        cps = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n + 8));
+        if (!mem || !cps) {
+            PyMem_Free(mem);
+            PyMem_Free(cps);
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    char *folded = mem;
+    char *buf = mem + n + 4;
+    double *word_acc = NULL;
+    if (st) {
+        word_acc = PyMem_Malloc(sizeof(double) * (size_t)sc->ncat);
+        if (!word_acc) {
+            if (mem != stack) {
+                PyMem_Free(mem);
+                PyMem_Free(cps);
+            }
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    Py_ssize_t m = fold(s, n, folded);
+    /* the words and word pairs seen so far: at most m of each */
+    uint64_t set_stack[1024];
+    uint64_t cap = 16;
+    while (cap < (uint64_t)(2 * m + 2))
+        cap <<= 1;
+    uint64_t *seen = set_stack;
+    if (cap > 1024) {
+        seen = PyMem_Calloc((size_t)cap, sizeof(uint64_t));
+        if (!seen) {
+            PyMem_Free(word_acc);
+            if (mem != stack) {
+                PyMem_Free(mem);
+                PyMem_Free(cps);
+            }
+            PyErr_NoMemory();
+            return -1;
+        }
+    } else {
+        memset(set_stack, 0, sizeof(uint64_t) * (size_t)cap);
+    }
+    uint64_t set_mask = cap - 1;
+    Py_ssize_t prev_start = -1, prev_len = 0, count = 0;
+    Py_ssize_t i = 0;
+    while (i < m) {
+        while (i < m && folded[i] == ' ')
+            i++;
+        if (i >= m)
+            break;
+        Py_ssize_t start = i;
+        while (i < m && folded[i] != ' ')
+            i++;
+        Py_ssize_t wlen = i - start;
+        count++;
+        uint32_t row = 0;
+        int again = seen_before(seen, set_mask, fnv1a(folded + start, wlen));
+        if (!again)
+            row = lookup(sc, folded + start, wlen);
+        if (again) {
+            /* counted already */
+        } else if (row) {
+            const float *w = sc->words + (Py_ssize_t)row * sc->ncat;
+            add_row(acc, w, sc->ncat);
+            if (st)
+                consider(st, w[st->k], folded + start, wlen);
+        } else if (st) {
+            for (Py_ssize_t k = 0; k < sc->ncat; k++)
+                word_acc[k] = 0.0;
+            add_grams(sc, folded + start, wlen, word_acc, buf, cps);
+            for (Py_ssize_t k = 0; k < sc->ncat; k++)
+                acc[k] += word_acc[k];
+            consider(st, word_acc[st->k], folded + start, wlen);
+        } else {
+            add_grams(sc, folded + start, wlen, acc, buf, cps);
+        }
+        if (prev_start >= 0) {
+            /* "prev word": the two words with one space, as the features are named */
+            Py_ssize_t plen = prev_len + 1 + wlen;
+            memcpy(buf, folded + prev_start, (size_t)prev_len);
+            buf[prev_len] = ' ';
+            memcpy(buf + prev_len + 1, folded + start, (size_t)wlen);
+            uint32_t pair = seen_before(seen, set_mask, fnv1a(buf, plen)) ? 0 : lookup(sc, buf, plen);
+            if (pair) {
+                const float *w = sc->weights + (Py_ssize_t)pair * sc->ncat;
+                add_row(acc, w, sc->ncat);
+                if (st)
+                    consider(st, w[st->k], buf, plen);
+            }
+        }
+        prev_start = start;
+        prev_len = wlen;
+    }
+    PyMem_Free(word_acc);
+    if (seen != set_stack)
+        PyMem_Free(seen);
+    if (mem != stack) {
+        PyMem_Free(mem);
+        PyMem_Free(cps);
+    }
+    return count;
+}
+
+static void Scorer_dealloc(Scorer *self) {
+    PyMem_Free(self->blob);
+    PyMem_Free(self->off);
+    PyMem_Free(self->len);
+    PyMem_Free(self->hash);
+    PyMem_Free(self->slots);
+    PyMem_Free(self->weights);
+    PyMem_Free(self->words);
+    PyMem_Free(self->cuts);
+    PyMem_Free(self->veto);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int read_doubles(PyObject *seq, Py_ssize_t n, double **out, const char *what) {
+    PyObject *fast = PySequence_Fast(seq, what);
+    if (!fast)
+        return -1;
+    if (PySequence_Fast_GET_SIZE(fast) != n) {
+        Py_DECREF(fast);
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd values", what, n);
+        return -1;
+    }
+    *out = PyMem_Malloc(sizeof(double) * (size_t)(n ? n : 1));
+    if (!*out) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        (*out)[k] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(fast, k));
+        if (PyErr_Occurred()) {
+            Py_DECREF(fast);
+            return -1;
+        }
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+/* Scorer(names: bytes, weights: bytes, ncat: int, cuts, veto)
+ * names: the feature names, UTF-8, joined by "\n" (row 0 first, its name is ignored);
+ * weights: float32, rows x ncat, row-major. */
+static int Scorer_init(Scorer *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"names", "weights", "ncat", "cuts", "veto", NULL};
+    Py_buffer names, weights;
+    Py_ssize_t ncat;
+    PyObject *cuts, *veto;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*y*nOO", kwlist, &names, &weights, &ncat, &cuts, &veto))
+        return -1;
+    int rc = -1;
+    if (self->blob) {
+        PyErr_SetString(PyExc_RuntimeError, "Scorer is already built");
+        goto done;
+    }
+    if (ncat <= 0) {
+        PyErr_SetString(PyExc_ValueError, "ncat must be positive");
+        goto done;
+    }
+    Py_ssize_t nrows = 1;
+    const char *nb = names.buf;
+    for (Py_ssize_t i = 0; i < names.len; i++)
+        if (nb[i] == '\n')
+            nrows++;
+    if (weights.len != (Py_ssize_t)sizeof(float) * nrows * ncat) {
+        PyErr_Format(PyExc_ValueError, "weights: %zd bytes for %zd features x %zd categories", weights.len, nrows, ncat);
+        goto done;
+    }
+    if (nrows >= (Py_ssize_t)UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "too many features");
+        goto done;
+    }
+    self->ncat = ncat;
+    self->nrows = nrows;
+    if (read_doubles(cuts, ncat, &self->cuts, "cuts") < 0 || read_doubles(veto, ncat, &self->veto, "veto") < 0)
+        goto done;
+    uint64_t cap = 16;
+    while (cap < (uint64_t)nrows * 2)
+        cap <<= 1;
+    self->mask = cap - 1;
+    self->blob = PyMem_Malloc((size_t)names.len + 1);
+    self->off = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)nrows);
+    self->len = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)nrows);
+    self->hash = PyMem_Malloc(sizeof(uint64_t) * (size_t)nrows);
+    self->slots = PyMem_Calloc((size_t)cap, sizeof(uint32_t));
+    self->weights = PyMem_Malloc((size_t)weights.len);
+    self->words = PyMem_Malloc((size_t)weights.len);
+    if (!self->blob || !self->off || !self->len || !self->hash || !self->slots || !self->weights || !self->words) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(self->blob, names.buf, (size_t)names.len);
+    memcpy(self->weights, weights.buf, (size_t)weights.len);
+    memcpy(self->words, weights.buf, (size_t)weights.len);
+    Py_ssize_t row = 0, start = 0;
+    for (Py_ssize_t i = 0; i <= names.len; i++) {
+        if (i == names.len || nb[i] == '\n') {
+            self->off[row] = start;
+            self->len[row] = i - start;
+            self->hash[row] = fnv1a(nb + start, i - start);
+            if (row) {
+                uint64_t j = self->hash[row] & self->mask;
+                while (self->slots[j])
+                    j = (j + 1) & self->mask;
+                self->slots[j] = (uint32_t)row;
+            }
+            row++;
+            start = i + 1;
+        }
+    }
+    /* A word feature's row in ``words``: its own weights plus its 4-grams'. */
+    char *buf = PyMem_Malloc((size_t)names.len + 8);
+    Py_ssize_t *cps = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(names.len + 8));
+    double *acc = PyMem_Malloc(sizeof(double) * (size_t)ncat);
+    if (!buf || !cps || !acc) {
+        PyMem_Free(buf);
+        PyMem_Free(cps);
+        PyMem_Free(acc);
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t r = 1; r < nrows; r++) {
+        const char *name = self->blob + self->off[r];
+        Py_ssize_t n = self->len[r];
+        if (!n || memchr(name, ' ', (size_t)n) || memchr(name, '#', (size_t)n))
+            continue;
+        float *w = self->words + r * ncat;
+        for (Py_ssize_t k = 0; k < ncat; k++)
+            acc[k] = w[k];
+        add_grams(self, name, n, acc, buf, cps);
+        for (Py_ssize_t k = 0; k < ncat; k++)
+            w[k] = (float)acc[k];
+    }
+    PyMem_Free(buf);
+    PyMem_Free(cps);
+    PyMem_Free(acc);
+    rc = 0;
+done:
+    PyBuffer_Release(&names);
+    PyBuffer_Release(&weights);
+    return rc;
+}
+
+static int check_ready(Scorer *self, PyObject *text) {
+    if (!self->blob) {
+        PyErr_SetString(PyExc_RuntimeError, "Scorer is not built");
+        return -1;
+    }
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be a str");
+        return -1;
+    }
+    return 0;
+}
+
+/* masks(norm) -> (passed, unlikely): bit k set when category k passes its cut / is below
+ * its veto. */
+static PyObject *Scorer_masks(Scorer *self, PyObject *text) {
+    if (check_ready(self, text) < 0)
+        return NULL;
+    double acc[64];
+    double *a = self->ncat <= 64 ? acc : PyMem_Malloc(sizeof(double) * (size_t)self->ncat);
+    if (!a)
+        return PyErr_NoMemory();
+    Py_ssize_t words = walk(self, text, a, NULL);
+    if (words < 0) {
+        if (a != acc)
+            PyMem_Free(a);
+        return NULL;
+    }
+    unsigned long long passed = 0, unlikely = 0;
+    for (Py_ssize_t k = 0; words && k < self->ncat && k < 64; k++) {
+        if (a[k] >= self->cuts[k])
+            passed |= 1ULL << k;
+        if (a[k] < self->veto[k])
+            unlikely |= 1ULL << k;
+    }
+    if (a != acc)
+        PyMem_Free(a);
+    return Py_BuildValue("(KK)", passed, unlikely);
+}
+
+/* totals(norm) -> list of the summed weights per category (without bias). */
+static PyObject *Scorer_totals(Scorer *self, PyObject *text) {
+    if (check_ready(self, text) < 0)
+        return NULL;
+    double *a = PyMem_Malloc(sizeof(double) * (size_t)self->ncat);
+    if (!a)
+        return PyErr_NoMemory();
+    if (walk(self, text, a, NULL) < 0) {
+        PyMem_Free(a);
+        return NULL;
+    }
+    PyObject *out = PyList_New(self->ncat);
+    for (Py_ssize_t k = 0; out && k < self->ncat; k++) {
+        PyObject *v = PyFloat_FromDouble(a[k]);
+        if (!v) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, k, v);
+    }
+    PyMem_Free(a);
+    return out;
+}
+
+/* strongest(norm, k) -> (weight, feature): the word or word pair that weighs most for
+ * category k (a word's weight includes its 4-grams'), or None for a text without words. */
+static PyObject *Scorer_strongest(Scorer *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t k;
+    if (!PyArg_ParseTuple(args, "Un", &text, &k))
+        return NULL;
+    if (check_ready(self, text) < 0)
+        return NULL;
+    if (k < 0 || k >= self->ncat) {
+        PyErr_SetString(PyExc_IndexError, "category out of range");
+        return NULL;
+    }
+    Py_ssize_t n;
+    if (!PyUnicode_AsUTF8AndSize(text, &n))
+        return NULL;
+    double *a = PyMem_Malloc(sizeof(double) * (size_t)self->ncat);
+    char *keep = PyMem_Malloc((size_t)n + 1);
+    if (!a || !keep) {
+        PyMem_Free(a);
+        PyMem_Free(keep);
+        return PyErr_NoMemory();
+    }
+    Strongest st = {k, 0.0, NULL, 0, keep};
+    PyObject *out = NULL;
+    if (walk(self, text, a, &st) >= 0) {
+        if (!st.name) {
+            out = Py_NewRef(Py_None);
+        } else {
+            PyObject *name = PyUnicode_DecodeUTF8(st.name, st.len, "strict");
+            if (name) {
+                out = Py_BuildValue("(dN)", st.best, name);
+            }
+        }
+    }
+    PyMem_Free(a);
+    PyMem_Free(keep);
+    return out;
+}
+
+static PyMethodDef Scorer_methods[] = {
+    {"strongest", (PyCFunction)Scorer_strongest, METH_VARARGS, "strongest(norm, k) -> (weight, feature) that weighs most for category k"},
+    {"masks", (PyCFunction)Scorer_masks, METH_O, "masks(norm) -> (passed, unlikely) bit masks over the categories"},
+    {"totals", (PyCFunction)Scorer_totals, METH_O, "totals(norm) -> summed weights per category, without bias"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScorerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "uppsikt.triage._linear.Scorer",
+    .tp_basicsize = sizeof(Scorer),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Scorer(names, weights, ncat, cuts, veto): the shipped linear model's scoring loop",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Scorer_init,
+    .tp_dealloc = (destructor)Scorer_dealloc,
+    .tp_methods = Scorer_methods,
+};
+
+static struct PyModuleDef linear_module = {
+    PyModuleDef_HEAD_INIT, "_linear", "The shipped linear model's scoring loop in C.", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit__linear(void) {
+    if (PyType_Ready(&ScorerType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&linear_module);
+    if (!m)
+        return NULL;
+    Py_INCREF(&ScorerType);
+    if (PyModule_AddObject(m, "Scorer", (PyObject *)&ScorerType) < 0) {
+        Py_DECREF(&ScorerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
