@@ -173,3 +173,18 @@ def test_MOD_6_c_scoring_loop_is_built_and_agrees_with_the_python_one():
         a, b = model.probabilities(nz), python.probabilities(nz)
         assert all(abs(a[k] - b[k]) < 1e-5 for k in a), text
     assert any(model.score(normalize(t))[0] for t in texts), "the check must cover posts the model flags"
+
+
+def test_MOD_7_repeating_a_word_or_writing_at_length_does_not_flag_a_post():
+    """Each word counts once and long posts are read in windows: repetition and length
+    alone never push a harmless post over a threshold, and a signal in a long post is
+    still found."""
+    shipped = engine(True)
+    for text in ("tack " * 100, "köp " * 3000, "ord " * 5000, "Bra jobbat med parken! " * 200):
+        decision = shipped.classify(text)
+        assert decision.categories == ("trivial",), (text[:20], decision.categories)
+    farewell = "Sista gången jag skriver här. Ni kommer slippa mig nu, förlåt för allt. "
+    long_post = farewell + "Vädret är fint idag och bussen gick i tid. " * 100
+    assert "distress" not in engine(False).classify(long_post).categories
+    decision = shipped.classify(long_post)
+    assert decision.urgent and any(r.rule == "base_model.distress" for r in decision.reasons)
