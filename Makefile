@@ -24,7 +24,7 @@ system-deps:
 	  fi; \
 	fi
 
-$(VENV)/.installed: pyproject.toml setup.py src/uppsikt/triage/_linear.c
+$(VENV)/.installed: pyproject.toml setup.py src/uppsikt/triage/_linear.c src/uppsikt/triage/_squeeze.c
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[test]'

@@ -1,4 +1,5 @@
-"""Builds the C scoring loop of the shipped triage model (``uppsikt.triage._linear``).
+"""Builds the C scoring loop of the shipped triage model (``uppsikt.triage._linear``) and the
+last steps of the triage normalisation (``uppsikt.triage._squeeze``).
 
 Everything else is in ``pyproject.toml``. The extension is optional: without a C compiler
 and the Python headers the install goes on and the same scoring runs in Python, slower.
@@ -13,6 +14,12 @@ setup(
             ["src/uppsikt/triage/_linear.c"],
             extra_compile_args=["-O2", "-std=c11"],
             optional=True,
-        )
+        ),
+        Extension(
+            "uppsikt.triage._squeeze",
+            ["src/uppsikt/triage/_squeeze.c"],
+            extra_compile_args=["-O2", "-std=c11"],
+            optional=True,
+        ),
     ]
 )

@@ -1,6 +1,7 @@
 """Normalisation of Swedish as it is typed on social media, with an offset map.
 
-One pass per step, each done by the C code of ``str`` and ``re`` where it can be:
+One pass per step, each done by the C code of ``str`` and ``re`` where it can be (steps 4
+to 6 by one pass of ``_squeeze.c`` where it was built, with the same result):
 
 1. Unicode NFKC and removal of invisible characters (zero-width space, soft hyphen,
    variation selectors) -- only for the rare text that needs it.
@@ -33,6 +34,11 @@ _LEET_CHARS = frozenset("0123456789@$!|")
 _LEET_ANY = re.compile(r"[0-9@$|!](?:(?<=[a-zåäöéüæø].)|(?=[a-zåäöéüæø]))")
 _LEET_TABLE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i", "|": "l"})
 _TRAILING_DIGITS = re.compile(r"^(.*?[^\W\d_]{2,})(\d+)$")
+
+try:  # steps 4 to 6 in C (setup.py builds it where a C compiler is found)
+    from ._squeeze import squeeze as _squeeze
+except ImportError:  # pragma: no cover - the same steps with regular expressions
+    _squeeze = None
 
 
 class Normalized:
@@ -174,6 +180,17 @@ def normalize(text: str) -> Normalized:
     t = low
     if _LEET_ANY.search(t):
         t = _apply_leet(t)
+    if _squeeze is not None:
+        t, kept = _squeeze(t)
+        if kept is not None:
+            offsets = kept if offsets is None else [offsets[i] for i in kept]
+    else:
+        t, offsets = squeeze_python(t, offsets)
+    return Normalized(text, low, low_offsets, " " + t + " ", offsets)
+
+
+def squeeze_python(t: str, offsets: list[int] | None) -> tuple[str, list[int] | None]:
+    """Steps 4 to 6 (``_squeeze.c`` does the same in one pass)."""
     t = _NONWORD.sub(" ", t)
     if "_" in t:
         t = t.replace("_", " ")
@@ -186,7 +203,7 @@ def normalize(text: str) -> Normalized:
     runs = [(m.start() + 1, m.end()) for m in _RUNS.finditer(t) if m.group(1).isalpha()]
     if runs:
         t, offsets = _rebuild(t, offsets, runs)
-    return Normalized(text, low, low_offsets, " " + t + " ", offsets)
+    return t, offsets
 
 
 def normalize_term(term: str) -> str:

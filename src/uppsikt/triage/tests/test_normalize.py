@@ -38,3 +38,38 @@ def test_diacritics_are_kept_in_the_text_but_folded_in_the_lexicon():
 def test_masked_variants_only_when_asked():
     assert " f*n " in term_keys("fan", masked=True)
     assert " f*n " not in term_keys("fan")
+
+
+# -- the C pass (_squeeze.c) gives what the regular expressions give ----------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from uppsikt.triage import normalize as normalize_module  # noqa: E402
+
+_SQUEEZE_ALPHABET = list("jävlafn *-_.!?0134@$åöÄÖßǅ²½١\u200b\ufe0f\x00\n\t😂 ") + ["a", "a", " ", " "]
+
+
+def _both(t):
+    assert normalize_module._squeeze is not None, "uppsikt.triage._squeeze was not built (pip install -e . needs a C compiler)"
+    c_text, kept = normalize_module._squeeze(t)
+    py_text, py_offsets = normalize_module.squeeze_python(t, None)
+    assert c_text == py_text
+    assert kept == py_offsets
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_SQUEEZE_ALPHABET), max_size=60))
+def test_DATA_4_c_squeeze_equals_the_regular_expressions_on_masked_text(t):
+    _both(t)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_DATA_4_c_squeeze_equals_the_regular_expressions_on_any_unicode(t):
+    _both(t)
+
+
+def test_DATA_4_c_squeeze_examples():
+    for t in ["j ä v l a", "a b cd e f g", "x a b c", "h-o-r-a", "jääääävla", "aaa bbb", "111 ___ ***", "a b  c d e", "å ä ö", ""]:
+        _both(t)
+    assert normalize_module._squeeze("j ä v l a jääääävla") == ("jävla jävla", [0, 2, 4, 6, 8, 9, 10, 11, 16, 17, 18, 19])
