@@ -28,7 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, os.environ.get("UPPSIKT_SRC", str(HERE.parents[1] / "src")))
+sys.path.insert(0, str(HERE.parents[1] / "src"))
 
 from corpus import build_corpus  # noqa: E402
 
