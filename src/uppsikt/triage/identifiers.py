@@ -71,8 +71,7 @@ def personnummer_spans(low: str) -> list[tuple[int, int, bool]]:
             if _PHONE_WORDS.search(around) and not _PNR_WORDS.search(around):
                 continue
         try:
-            if not _pnr.valid(candidate):
-                continue
+            # The constructor parses and checks date and checksum once; it raises when invalid.
             coordination = _pnr.Personnummer(candidate).is_coordination_number()
         except Exception:  # noqa: BLE001 -- the package raises several types on odd input
             continue

@@ -35,6 +35,16 @@ LEXICON_DIR = Path(__file__).parent / "lexicons"
 # Emoji and symbol blocks: a cheap test before the exact emoji pattern.
 _EMOJI_RANGE = re.compile("[\u2190-\u2bff\U0001F000-\U0001FAFF]")
 
+
+def _latin1(text: str) -> bool:
+    """Only Latin-1 characters (Swedish text mostly is): no emoji. Encoding a text CPython
+    already stores one byte a character is a copy, far cheaper than a regex scan."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
 # Common Swedish words that are also a lexicon term with å/ä/ö taken away; such a
 # variant would fire on innocent text ("vald" is elected, "våld" is violence).
 _FOLD_STOP = frozenset(
@@ -191,7 +201,7 @@ class Lexicon:
 
     def scan_emoji(self, low: str) -> list[tuple[int, int, str, float, str]]:
         """Emoji hits in ``low``: (start, end, tag, weight, term)."""
-        if self._emoji_re is None or not self._emoji_gate.search(low):
+        if self._emoji_re is None or _latin1(low) or not self._emoji_gate.search(low):
             return []
         out = []
         for m in self._emoji_re.finditer(low):
