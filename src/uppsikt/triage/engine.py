@@ -210,11 +210,14 @@ class Engine:
         elif "case_matter" not in found:
             question = detect_question(ctx)
             reasons += question or [trivial_reason(ctx)]
-        categories = tuple(sorted({r.category for r in reasons}, key=_ORDER.__getitem__))
-        reasons.sort(key=lambda r: (_ORDER[r.category], -r.score))
+        if len(reasons) == 1:  # most posts: one reason, nothing to sort
+            categories = (reasons[0][0],)
+        else:
+            categories = tuple(sorted({r.category for r in reasons}, key=_ORDER.__getitem__))
+            reasons.sort(key=lambda r: (_ORDER[r.category], -r.score))
         action = self.action_for(categories)
         steps = ACTIONS.get(action, ())
-        urgent = any(c in URGENT_CATEGORIES for c in categories)
+        urgent = not URGENT_SET.isdisjoint(categories)
         return Decision(
             categories=categories,
             urgent=urgent,

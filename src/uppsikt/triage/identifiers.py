@@ -132,10 +132,18 @@ def url_spans(low: str) -> list[tuple[int, int, bool]]:
 _ANY_DIGIT = re.compile(r"[0-9]")
 
 
+# Every price ``_PRICE`` matches holds one of these: checking them first is far cheaper
+# than running the pattern over every post with a digit.
+_PRICE_MARKS = ("kr", ":-", "sek", "€", "$", "euro", "dollar", "%", "gå ner", "gratis")
+
+
 def price_spans(low: str) -> list[tuple[int, int]]:
     if "gratis" not in low and not _ANY_DIGIT.search(low):
         return []
-    return [m.span() for m in _PRICE.finditer(low)]
+    for mark in _PRICE_MARKS:
+        if mark in low:
+            return [m.span() for m in _PRICE.finditer(low)]
+    return []
 
 
 def code_spans(original: str) -> list[tuple[int, int]]:

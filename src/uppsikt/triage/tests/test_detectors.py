@@ -171,3 +171,16 @@ def test_MOD_5_confidential_own_case_details(classify):
     assert "confidential" not in cats(classify, "Finns det stöd för föräldrar till barn med adhd i kommunen?")
     # Praise of a care worker is not a case.
     assert "confidential" not in cats(classify, "Helena från hemtjänsten är det bästa som hänt min mamma. Ett skratt varje dag")
+
+
+# -- the price gate never hides a price the pattern finds -------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from uppsikt.triage import identifiers as _ids  # noqa: E402
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["kr", "kronor", ":-", "sek", "€", "$", "euro", "dollar", "%", "gå ner", "gratis", "iphone", "kg", "1", "20", "199", " ", ".", ",", "krav", "ab"]), max_size=12).map("".join))
+def test_DATA_4_price_gate_finds_what_the_pattern_finds(low):
+    assert _ids.price_spans(low) == [m.span() for m in _ids._PRICE.finditer(low)]
