@@ -182,5 +182,5 @@ from uppsikt.triage import identifiers as _ids  # noqa: E402
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["kr", "kronor", ":-", "sek", "€", "$", "euro", "dollar", "%", "gå ner", "gratis", "iphone", "kg", "1", "20", "199", " ", ".", ",", "krav", "ab"]), max_size=12).map("".join))
-def test_DATA_4_price_gate_finds_what_the_pattern_finds(low):
+def test_MOD_1_price_gate_finds_what_the_pattern_finds(low):
     assert _ids.price_spans(low) == [m.span() for m in _ids._PRICE.finditer(low)]

@@ -59,17 +59,17 @@ def _both(t):
 
 @settings(max_examples=600, deadline=None)
 @given(st.text(alphabet=st.sampled_from(_SQUEEZE_ALPHABET), max_size=60))
-def test_DATA_4_c_squeeze_equals_the_regular_expressions_on_masked_text(t):
+def test_MOD_1_c_squeeze_equals_the_regular_expressions_on_masked_text(t):
     _both(t)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
-def test_DATA_4_c_squeeze_equals_the_regular_expressions_on_any_unicode(t):
+def test_MOD_1_c_squeeze_equals_the_regular_expressions_on_any_unicode(t):
     _both(t)
 
 
-def test_DATA_4_c_squeeze_examples():
+def test_MOD_1_c_squeeze_examples():
     for t in ["j ä v l a", "a b cd e f g", "x a b c", "h-o-r-a", "jääääävla", "aaa bbb", "111 ___ ***", "a b  c d e", "å ä ö", ""]:
         _both(t)
     assert normalize_module._squeeze("j ä v l a jääääävla") == ("jävla jävla", [0, 2, 4, 6, 8, 9, 10, 11, 16, 17, 18, 19])
