@@ -26,7 +26,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import yaml
 
 from .normalize import normalize_term
@@ -179,23 +179,25 @@ class Lexicon:
         self._emoji_re = re.compile("|".join(re.escape(e) for e in sorted(emoji, key=len, reverse=True))) if emoji else None
 
     @staticmethod
-    def _build(table: dict) -> ahocorasick.Automaton:
-        automaton = ahocorasick.Automaton()
-        for key, payload in table.items():
-            lead = 1 if key.startswith(" ") else 0
-            trail = 1 if key.endswith(" ") else 0
-            automaton.add_word(key, (len(key), lead, trail, tuple(payload)))
-        if len(automaton):
-            automaton.make_automaton()
-        return automaton
+    def _build(table: dict) -> tuple[ahocorasick_rs.AhoCorasick | None, tuple]:
+        """The automaton (a DFA of the ``aho-corasick`` Rust crate, overlapping matches in
+        the order they end, longest first) and each key's payload by its index."""
+        keys = list(table)
+        payloads = tuple((1 if key.startswith(" ") else 0, 1 if key.endswith(" ") else 0, tuple(table[key])) for key in keys)
+        if not keys:
+            return None, payloads
+        automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=ahocorasick_rs.Implementation.DFA)
+        return automaton, payloads
 
     def scan_context(self, norm: str, hits: dict[str, list[Hit]]) -> None:
         """Add the context tags' hits to ``hits``."""
-        if not len(self._context_automaton):
+        automaton, payloads = self._context_automaton
+        if automaton is None:
             return
-        for end, (keylen, lead, trail, payload) in self._context_automaton.iter(norm):
-            start = end - keylen + 1 + lead
-            stop = end + 1 - trail
+        for index, start, stop in automaton.find_matches_as_indexes(norm, overlapping=True):
+            lead, trail, payload = payloads[index]
+            start += lead
+            stop -= trail
             for tag, weight, raw in payload:
                 hits.setdefault(tag, []).append((start, stop, weight, raw))
 
@@ -211,11 +213,13 @@ class Lexicon:
 
     def scan(self, norm: str) -> dict[str, list[Hit]]:
         hits: dict[str, list[Hit]] = {}
-        if not len(self._automaton):
+        automaton, payloads = self._automaton
+        if automaton is None:
             return hits
-        for end, (keylen, lead, trail, payload) in self._automaton.iter(norm):
-            start = end - keylen + 1 + lead
-            stop = end + 1 - trail
+        for index, start, stop in automaton.find_matches_as_indexes(norm, overlapping=True):
+            lead, trail, payload = payloads[index]
+            start += lead
+            stop -= trail
             for tag, weight, raw in payload:
                 hits.setdefault(tag, []).append((start, stop, weight, raw))
         return hits
