@@ -136,8 +136,37 @@ fail:
     return NULL;
 }
 
+/* A letter of normalize.py's _LEET_ANY: [a-zåäöéüæø]. */
+static inline int leet_letter(Py_UCS4 c) {
+    return (c >= 'a' && c <= 'z') || c == 0xE5 || c == 0xE4 || c == 0xF6 || c == 0xE9 || c == 0xFC || c == 0xE6 || c == 0xF8;
+}
+
+static inline int leet_char(Py_UCS4 c) {
+    return (c >= '0' && c <= '9') || c == '@' || c == '$' || c == '|' || c == '!';
+}
+
+/* has_leet(t): does _LEET_ANY match anywhere in t (a leet character with one of its
+ * letters right before or after it)? */
+static PyObject *has_leet(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "has_leet() takes a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!leet_char(PyUnicode_READ(kind, data, i)))
+            continue;
+        if ((i > 0 && leet_letter(PyUnicode_READ(kind, data, i - 1))) || (i + 1 < n && leet_letter(PyUnicode_READ(kind, data, i + 1))))
+            Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
 static PyMethodDef methods[] = {
     {"squeeze", squeeze, METH_O, "squeeze(t) -> (text, kept): non-word characters to spaces, spaced letters joined, letter runs cut (see normalize.py)."},
+    {"has_leet", has_leet, METH_O, "has_leet(t) -> bool: whether normalize.py's _LEET_ANY matches in t."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -242,13 +242,21 @@ def detect_distress(c: Context) -> list[Reason]:
     if _long_ago(c):
         # "... som räddade min son när han försökte ta sitt liv förra året": over, not now.
         return out
-    # "i wanna die lol. nej men på riktigt": a laugh taken back is no joke.
-    joking = _joking(c)
+    # "i wanna die lol. nej men på riktigt": a laugh taken back is no joke. Looked for only
+    # when a sign is weighed (it reads the context words, which most posts never need).
+    joking = None
+
+    def is_joking() -> bool:
+        nonlocal joking
+        if joking is None:
+            joking = _joking(c)
+        return joking
+
     best = None
     for h in c.get("distress.explicit"):
         if c.extended(h, "distress.figurative"):
             continue
-        w = h[2] * (0.5 if joking else 1.0)
+        w = h[2] * (0.5 if is_joking() else 1.0)
         if best is None or w > best[0]:
             best = (w, h)
     if best is not None and best[0] >= 0.75:
@@ -258,9 +266,9 @@ def detect_distress(c: Context) -> list[Reason]:
     hopeless = [h for h in c.get("distress.hopeless") if not c.covered(h, "distress.figurative")]
     m = c.total("distress.method", method)
     hp = c.total("distress.hopeless", hopeless)
-    damp = 0.5 if (joking or c.has("distress.mundane") or c.has("distress.figurative")) else 1.0
     explicit_part = best[0] if best is not None else 0.0
-    if (m + hp + explicit_part) * (damp if m < 1.0 else 1.0) >= 1.0:
+    total = m + hp + explicit_part
+    if total >= 1.0 and (m >= 1.0 or not (is_joking() or c.has("distress.mundane") or c.has("distress.figurative")) or total * 0.5 >= 1.0):
         lead = max(method + hopeless, key=lambda h: h[2]) if (method or hopeless) else best[1]
         rule = "distress.method" if m >= 0.5 else "distress.hopeless"
         out.append(Reason("distress", rule, c.span(lead), _score(m + hp + explicit_part - 0.5)))
@@ -271,7 +279,7 @@ def detect_distress(c: Context) -> list[Reason]:
         return out
     generic = c.is_question() and _GENERIC_SOMEONE.search(c.nz.norm) is not None
     for h in c.get("distress.third_party"):
-        if joking or generic or c.covered(h, "distress.figurative"):
+        if generic or is_joking() or c.covered(h, "distress.figurative"):
             continue
         if h[2] >= 0.8 or (h[2] >= 0.5 and (c.has("pron.third") or c.has("family"))):
             out.append(Reason("distress", "distress.third_party", c.span(h), 0.85))

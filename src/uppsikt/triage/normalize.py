@@ -36,9 +36,11 @@ _LEET_TABLE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "
 _TRAILING_DIGITS = re.compile(r"^(.*?[^\W\d_]{2,})(\d+)$")
 
 try:  # steps 4 to 6 in C (setup.py builds it where a C compiler is found)
+    from ._squeeze import has_leet as _has_leet
     from ._squeeze import squeeze as _squeeze
 except ImportError:  # pragma: no cover - the same steps with regular expressions
     _squeeze = None
+    _has_leet = None
 
 
 class Normalized:
@@ -178,7 +180,7 @@ def normalize(text: str) -> Normalized:
         low, offsets = _lower_with_map(s, offsets)
     low_offsets = offsets
     t = low
-    if _LEET_ANY.search(t):
+    if (_has_leet(t) if _has_leet is not None else _LEET_ANY.search(t)):
         t = _apply_leet(t)
     if _squeeze is not None:
         t, kept = _squeeze(t)

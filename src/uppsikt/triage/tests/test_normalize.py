@@ -73,3 +73,10 @@ def test_MOD_1_c_squeeze_examples():
     for t in ["j ä v l a", "a b cd e f g", "x a b c", "h-o-r-a", "jääääävla", "aaa bbb", "111 ___ ***", "a b  c d e", "å ä ö", ""]:
         _both(t)
     assert normalize_module._squeeze("j ä v l a jääääävla") == ("jävla jävla", [0, 2, 4, 6, 8, 9, 10, 11, 16, 17, 18, 19])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab z0 19@$|!åäöéüæøÅ_-.Ω") + ["\u00e0", "x"]), max_size=30) | st.text(max_size=40))
+def test_MOD_1_c_leet_gate_equals_the_regular_expression(t):
+    assert normalize_module._has_leet is not None, "uppsikt.triage._squeeze was not built"
+    assert normalize_module._has_leet(t) == bool(normalize_module._LEET_ANY.search(t))
