@@ -47,7 +47,7 @@ except ImportError:  # pragma: no cover - the same scoring in Python, slower
 MODEL_PATH = Path(__file__).parent / "models_data" / "base.npz"
 # A post the rules read as a complaint, a question, thanks or a figure of speech needs this
 # probability before the model makes it urgent.
-URGENT_BAR_ON_CASE = 0.9
+URGENT_BAR_ON_CASE = 0.8
 # Categories aimed at a group or a person: a post of welcome or thanks that names one
 # ("Flyktingar är välkomna här") needs this probability before the model adds them.
 AIMED_AT = frozenset(("hate", "defamation"))

@@ -235,12 +235,12 @@ class Engine:
 
 def _calm(ctx, found: set[str], rule_violation: bool) -> bool:
     """Did the rules read the post as a complaint, a figure of speech, or (finding no
-    violation) a question or thanks?"""
+    violation) a question, thanks or a laugh?"""
     return (
         "case_matter" in found
         or ctx.has("threat.figurative")
         or ctx.has("distress.figurative")
-        or (not rule_violation and (ctx.is_question() or ctx.has("praise")))
+        or (not rule_violation and (ctx.is_question() or ctx.has("praise") or ctx.has("laugh")))
     )
 
 
