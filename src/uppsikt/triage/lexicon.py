@@ -225,11 +225,16 @@ class Lexicon:
         return hits
 
 
+# libyaml's safe loader where PyYAML was built with it (its wheels are): the same data,
+# read about twenty times faster, which is most of the engine's start-up.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_lexicon_files(directory: Path = LEXICON_DIR) -> tuple[dict[str, list[tuple[str, float]]], frozenset[str]]:
     terms: dict[str, list[tuple[str, float]]] = {}
     masked: set[str] = set()
     for path in sorted(directory.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
         for tag, entries in data.items():
             if tag == "_masked":
                 masked.update(entries)
