@@ -12,13 +12,13 @@ setup(
         Extension(
             "uppsikt.triage._linear",
             ["src/uppsikt/triage/_linear.c"],
-            extra_compile_args=["-O2", "-std=c11"],
+            extra_compile_args=["-O3", "-std=c11"],
             optional=True,
         ),
         Extension(
             "uppsikt.triage._squeeze",
             ["src/uppsikt/triage/_squeeze.c"],
-            extra_compile_args=["-O2", "-std=c11"],
+            extra_compile_args=["-O3", "-std=c11"],
             optional=True,
         ),
     ]
