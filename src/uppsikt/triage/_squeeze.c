@@ -29,11 +29,17 @@ static inline int single(const Py_UCS4 *a, Py_ssize_t n, Py_ssize_t i) {
     return is_letterish(a[i]) && (i == 0 || a[i - 1] == ' ') && (i == n - 1 || a[i + 1] == ' ');
 }
 
+/* 1 (with TypeError set) when arg is not a str. */
+static int not_str(PyObject *arg, const char *fn) {
+    if (PyUnicode_Check(arg))
+        return 0;
+    PyErr_Format(PyExc_TypeError, "%s() takes a str", fn);
+    return 1;
+}
+
 static PyObject *squeeze(PyObject *self, PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "squeeze() takes a str");
+    if (not_str(arg, "squeeze"))
         return NULL;
-    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     int kind = PyUnicode_KIND(arg);
     const void *data = PyUnicode_DATA(arg);
@@ -148,10 +154,8 @@ static inline int leet_char(Py_UCS4 c) {
 /* has_leet(t): does _LEET_ANY match anywhere in t (a leet character with one of its
  * letters right before or after it)? */
 static PyObject *has_leet(PyObject *self, PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "has_leet() takes a str");
+    if (not_str(arg, "has_leet"))
         return NULL;
-    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     int kind = PyUnicode_KIND(arg);
     const void *data = PyUnicode_DATA(arg);

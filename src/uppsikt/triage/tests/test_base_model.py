@@ -188,3 +188,22 @@ def test_MOD_7_repeating_a_word_or_writing_at_length_does_not_flag_a_post():
     assert "distress" not in engine(False).classify(long_post).categories
     decision = shipped.classify(long_post)
     assert decision.urgent and any(r.rule == "base_model.distress" for r in decision.reasons)
+
+
+def test_MOD_7_a_laugh_reads_as_calm_and_holds_back_a_model_only_urgent_flag():
+    """A post that laughs ("😂", "haha") and breaks no rule is read as calm: the model needs
+    ``URGENT_BAR_ON_CASE`` before it makes it urgent, not its usual threshold."""
+    from uppsikt.triage.base_model import URGENT_BAR_ON_CASE
+    from uppsikt.triage.detectors import context_for
+    from uppsikt.triage.engine import _calm
+
+    e = engine(True)
+    joke = "vill inte vakna imorgon, första dagen efter lovet 😭😂"
+    ctx = context_for(joke, e.lexicon)
+    assert _calm(ctx, set(), False)
+    assert not _calm(context_for("vill inte vakna imorgon, första dagen efter lovet", e.lexicon), set(), False)
+    distress = e.base_model.probabilities(ctx.nz)["distress"]
+    threshold = e.base_model.thresholds[e.base_model.categories.index("distress")]
+    # The model alone would flag it; the laugh holds it back.
+    assert threshold <= distress < URGENT_BAR_ON_CASE
+    assert not e.classify(joke).urgent
