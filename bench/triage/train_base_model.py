@@ -210,7 +210,6 @@ def hold_urgent_false_alarms(rows, rule_categories, P, thresholds, veto: float, 
     calm = [i for i, r in enumerate(part_rows) if not set(r["labels"]) & set(URGENT_CATEGORIES)]
     urgent = [k for k, c in enumerate(CATEGORIES) if c in URGENT_CATEGORIES]
     floor = min(thresholds[k] for k in urgent)
-    trial = list(thresholds)
     for t in [floor] + [g for g in GRID if g > floor]:
         trial = [max(th, t) if k in urgent else th for k, th in enumerate(thresholds)]
         predicted = combine(part_rules, P[idx], trial, veto)

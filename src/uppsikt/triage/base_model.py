@@ -45,7 +45,7 @@ except ImportError:  # pragma: no cover - the same scoring in Python, slower
     _linear = None
 
 MODEL_PATH = Path(__file__).parent / "models_data" / "base.npz"
-# A post the rules read as a complaint, a question, thanks or a figure of speech needs this
+# A post the rules read as a complaint, a question, thanks, a laugh or a figure of speech needs this
 # probability before the model makes it urgent.
 URGENT_BAR_ON_CASE = 0.8
 # Categories aimed at a group or a person: a post of welcome or thanks that names one
