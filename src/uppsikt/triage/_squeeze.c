@@ -18,11 +18,32 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <string.h>
 
-static inline int is_word(Py_UCS4 c) { return c == ' ' || c == '*' || Py_UNICODE_ISALNUM(c); }
+/* Python's own character classes of the first 256 code points, read once when the module
+ * is loaded (most posts are Latin-1: Swedish letters, no emoji); other code points ask
+ * Python each time. */
+#define F_ALNUM 1
+#define F_DECIMAL 2
+#define F_ALPHA 4
+static unsigned char latin1_flags[256];
+
+static void init_flags(void) {
+    for (Py_UCS4 c = 0; c < 256; c++)
+        latin1_flags[c] = (Py_UNICODE_ISALNUM(c) ? F_ALNUM : 0) | (Py_UNICODE_ISDECIMAL(c) ? F_DECIMAL : 0) | (Py_UNICODE_ISALPHA(c) ? F_ALPHA : 0);
+}
+
+static inline int is_alnum(Py_UCS4 c) { return c < 256 ? latin1_flags[c] & F_ALNUM : Py_UNICODE_ISALNUM(c); }
+static inline int is_alpha(Py_UCS4 c) { return c < 256 ? latin1_flags[c] & F_ALPHA : Py_UNICODE_ISALPHA(c); }
+
+static inline int is_word(Py_UCS4 c) { return c == ' ' || c == '*' || is_alnum(c); }
 
 /* A character of step 2: Python's [^\W\d_] after step 1 has removed "_". */
-static inline int is_letterish(Py_UCS4 c) { return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c); }
+static inline int is_letterish(Py_UCS4 c) {
+    if (c < 256)
+        return (latin1_flags[c] & (F_ALNUM | F_DECIMAL)) == F_ALNUM;
+    return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c);
+}
 
 /* A letter with a space or an end of the text on each side. */
 static inline int single(const Py_UCS4 *a, Py_ssize_t n, Py_ssize_t i) {
@@ -37,26 +58,85 @@ static int not_str(PyObject *arg, const char *fn) {
     return 1;
 }
 
+/* A one-byte text where steps 2 and 3 can delete nothing (no two single letters one
+ * space apart, no three same letters in a row: most posts) needs step 1 alone.  Returns the
+ * new text, or Py_None (not a new reference) when the full pass is needed. */
+static PyObject *squeeze_simple_latin1(const Py_UCS1 *in, Py_ssize_t n) {
+    enum { STACK = 1024 };
+    if (n > STACK)
+        return Py_None;
+    Py_UCS1 t[STACK];
+    Py_UCS1 high = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS1 c = in[i];
+        c = (c == ' ' || c == '*' || (latin1_flags[c] & F_ALNUM)) ? c : ' ';
+        t[i] = c;
+        high |= c;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS1 c = t[i];
+        if (c == ' ')
+            continue;
+        if (i >= 2 && c == t[i - 1] && c == t[i - 2] && (latin1_flags[c] & F_ALPHA))
+            return Py_None;
+        /* a single letter with another single letter two places on */
+        if ((latin1_flags[c] & (F_ALNUM | F_DECIMAL)) == F_ALNUM && (i == 0 || t[i - 1] == ' ') && i + 2 < n && t[i + 1] == ' ') {
+            Py_UCS1 d = t[i + 2];
+            if ((latin1_flags[d] & (F_ALNUM | F_DECIMAL)) == F_ALNUM && (i + 3 == n || t[i + 3] == ' '))
+                return Py_None;
+        }
+    }
+    PyObject *text = PyUnicode_New(n, high & 0x80 ? 255 : 127);
+    if (!text)
+        return NULL;
+    memcpy(PyUnicode_1BYTE_DATA(text), t, (size_t)n);
+    PyObject *result = PyTuple_Pack(2, text, Py_None);
+    Py_DECREF(text);
+    return result;
+}
+
 static PyObject *squeeze(PyObject *self, PyObject *arg) {
     if (not_str(arg, "squeeze"))
         return NULL;
+    if (PyUnicode_KIND(arg) == PyUnicode_1BYTE_KIND) {
+        PyObject *quick = squeeze_simple_latin1(PyUnicode_1BYTE_DATA(arg), PyUnicode_GET_LENGTH(arg));
+        if (quick != Py_None)
+            return quick;
+    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     int kind = PyUnicode_KIND(arg);
     const void *data = PyUnicode_DATA(arg);
-    Py_UCS4 *a = PyMem_Malloc(sizeof(Py_UCS4) * (n + 1));
-    Py_ssize_t *src = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    Py_UCS4 *b = PyMem_Malloc(sizeof(Py_UCS4) * (n + 1));
-    Py_ssize_t *srcb = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    if (!a || !src || !b || !srcb) {
-        PyMem_Free(a); PyMem_Free(src); PyMem_Free(b); PyMem_Free(srcb);
-        return PyErr_NoMemory();
+    /* one block: a, b (n + 1 characters each), src, srcb (n + 1 offsets each); a post
+     * of up to STACK characters needs no allocation */
+    enum { STACK = 1024 };
+    Py_UCS4 stack_chars[2 * (STACK + 1)];
+    Py_ssize_t stack_offs[2 * (STACK + 1)];
+    Py_UCS4 *a = stack_chars;
+    Py_ssize_t *src = stack_offs;
+    if (n > STACK) {
+        a = PyMem_Malloc(sizeof(Py_UCS4) * 2 * (size_t)(n + 1));
+        src = PyMem_Malloc(sizeof(Py_ssize_t) * 2 * (size_t)(n + 1));
+        if (!a || !src) {
+            PyMem_Free(a); PyMem_Free(src);
+            return PyErr_NoMemory();
+        }
     }
+    Py_UCS4 *b = a + n + 1;
+    Py_ssize_t *srcb = src + n + 1;
     Py_UCS4 maxchar = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (!is_word(c))
-            c = ' ';
-        a[i] = c;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *in = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = in[i];
+            a[i] = (c == ' ' || c == '*' || (latin1_flags[c] & F_ALNUM)) ? c : ' ';
+        }
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (!is_word(c))
+                c = ' ';
+            a[i] = c;
+        }
     }
     /* Step 2: drop the spaces inside runs of three or more single letters. */
     Py_ssize_t m = 0;
@@ -94,7 +174,7 @@ static PyObject *squeeze(PyObject *self, PyObject *arg) {
         Py_ssize_t k = i + 1;
         while (k < m && b[k] == c)
             k++;
-        if (k - i >= 3 && Py_UNICODE_ISALPHA(c)) {
+        if (k - i >= 3 && is_alpha(c)) {
             a[out] = c;
             src[out++] = srcb[i];
         } else {
@@ -114,8 +194,14 @@ static PyObject *squeeze(PyObject *self, PyObject *arg) {
         goto fail;
     int okind = PyUnicode_KIND(text);
     void *odata = PyUnicode_DATA(text);
-    for (Py_ssize_t q = 0; q < out; q++)
-        PyUnicode_WRITE(okind, odata, q, a[q]);
+    if (okind == PyUnicode_1BYTE_KIND) {
+        Py_UCS1 *o = odata;
+        for (Py_ssize_t q = 0; q < out; q++)
+            o[q] = (Py_UCS1)a[q];
+    } else {
+        for (Py_ssize_t q = 0; q < out; q++)
+            PyUnicode_WRITE(okind, odata, q, a[q]);
+    }
     if (out == n) {
         kept = Py_None;
         Py_INCREF(kept);
@@ -130,13 +216,13 @@ static PyObject *squeeze(PyObject *self, PyObject *arg) {
             PyList_SET_ITEM(kept, q, v);
         }
     }
-    PyMem_Free(a); PyMem_Free(src); PyMem_Free(b); PyMem_Free(srcb);
+    if (a != stack_chars) { PyMem_Free(a); PyMem_Free(src); }
     PyObject *result = PyTuple_Pack(2, text, kept);
     Py_DECREF(text);
     Py_DECREF(kept);
     return result;
 fail:
-    PyMem_Free(a); PyMem_Free(src); PyMem_Free(b); PyMem_Free(srcb);
+    if (a != stack_chars) { PyMem_Free(a); PyMem_Free(src); }
     Py_XDECREF(text);
     Py_XDECREF(kept);
     return NULL;
@@ -159,6 +245,17 @@ static PyObject *has_leet(PyObject *self, PyObject *arg) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     int kind = PyUnicode_KIND(arg);
     const void *data = PyUnicode_DATA(arg);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        /* the common case, one byte a character: skip to the leet characters */
+        const Py_UCS1 *b = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (!leet_char(b[i]))
+                continue;
+            if ((i > 0 && leet_letter(b[i - 1])) || (i + 1 < n && leet_letter(b[i + 1])))
+                Py_RETURN_TRUE;
+        }
+        Py_RETURN_FALSE;
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         if (!leet_char(PyUnicode_READ(kind, data, i)))
             continue;
@@ -168,7 +265,49 @@ static PyObject *has_leet(PyObject *self, PyObject *arg) {
     Py_RETURN_FALSE;
 }
 
+/* latin1_lower(t, table) -> str or None: t.lower() for a text whose characters are all
+ * below 256, read through ``table`` (bytes, 512: the lower case of each code point, then 1
+ * for each code point that needs the full path: one NFKC changes, an invisible one, or one
+ * whose lower case is not a single Latin-1 character).  None when t has a character above
+ * 255 or one that needs the full path. */
+static PyObject *latin1_lower(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "latin1_lower(t, table) takes two arguments");
+        return NULL;
+    }
+    PyObject *arg = args[0], *table = args[1];
+    if (not_str(arg, "latin1_lower"))
+        return NULL;
+    if (!PyBytes_Check(table) || PyBytes_GET_SIZE(table) != 512) {
+        PyErr_SetString(PyExc_TypeError, "latin1_lower() needs a table of 512 bytes");
+        return NULL;
+    }
+    if (PyUnicode_KIND(arg) != PyUnicode_1BYTE_KIND)
+        Py_RETURN_NONE;
+    const unsigned char *lower = (const unsigned char *)PyBytes_AS_STRING(table);
+    const unsigned char *slow = lower + 256;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const Py_UCS1 *in = PyUnicode_1BYTE_DATA(arg);
+    unsigned char any = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        any |= slow[in[i]];
+        if (any)
+            Py_RETURN_NONE;
+    }
+    unsigned char high = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        high |= lower[in[i]];
+    PyObject *out = PyUnicode_New(n, high & 0x80 ? 255 : 127);
+    if (!out)
+        return NULL;
+    Py_UCS1 *o = PyUnicode_1BYTE_DATA(out);
+    for (Py_ssize_t i = 0; i < n; i++)
+        o[i] = lower[in[i]];
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"latin1_lower", (PyCFunction)(void (*)(void))latin1_lower, METH_FASTCALL, "latin1_lower(t, table) -> t.lower() for a Latin-1 text that needs no NFKC, or None (see normalize.py)."},
     {"squeeze", squeeze, METH_O, "squeeze(t) -> (text, kept): non-word characters to spaces, spaced letters joined, letter runs cut (see normalize.py)."},
     {"has_leet", has_leet, METH_O, "has_leet(t) -> bool: whether normalize.py's _LEET_ANY matches in t."},
     {NULL, NULL, 0, NULL},
@@ -178,4 +317,7 @@ static struct PyModuleDef squeeze_module = {
     PyModuleDef_HEAD_INIT, "_squeeze", "The last steps of the triage normalisation in C.", -1, methods,
 };
 
-PyMODINIT_FUNC PyInit__squeeze(void) { return PyModule_Create(&squeeze_module); }
+PyMODINIT_FUNC PyInit__squeeze(void) {
+    init_flags();
+    return PyModule_Create(&squeeze_module);
+}

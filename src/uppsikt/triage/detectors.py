@@ -44,7 +44,12 @@ _PARTY_ABBREV = re.compile(r"(?<![\w\-/])(S|M|SD|C|L|KD|V|MP|Fi|AfS)(?![\w\-/])"
 _QUOTES = re.compile(r"[\"“”„«»]([^\"“”„«»]{3,})[\"“”„«»]|['‘’]([^'‘’]{6,})['‘’]")
 _QUESTION_START = re.compile(r"^\s*(?:hur|när|var|vart|vad|vem|vems|vilken|vilket|vilka|varför|finns|kan|får|går|har|är|ska|skall|blir|behöver|gäller|stämmer|undrar|vet)\b", re.I)
 
-_DIGIT = re.compile(r"[0-9]")
+
+
+def has_ascii_digit(text: str) -> bool:
+    """``re.search("[0-9]", text)``: ten substring tests in C are about four times faster."""
+    return "0" in text or "1" in text or "2" in text or "3" in text or "4" in text or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text
+
 _DOT_WORD = re.compile(r"\.[a-z]{2}")
 EMPTY: tuple = ()
 
@@ -64,7 +69,7 @@ class Context:
         self.hits = hits
         self._lexicon = lexicon
         self._context_done = lexicon is None
-        self.has_digit = _DIGIT.search(text) is not None
+        self.has_digit = has_ascii_digit(text)
         self._names = None
         self._sentences = None
         self._phones = None

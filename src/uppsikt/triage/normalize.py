@@ -37,10 +37,31 @@ _TRAILING_DIGITS = re.compile(r"^(.*?[^\W\d_]{2,})(\d+)$")
 
 try:  # steps 4 to 6 in C (setup.py builds it where a C compiler is found)
     from ._squeeze import has_leet as _has_leet
+    from ._squeeze import latin1_lower as _latin1_lower
     from ._squeeze import squeeze as _squeeze
 except ImportError:  # pragma: no cover - the same steps with regular expressions
     _squeeze = None
     _has_leet = None
+    _latin1_lower = None
+
+
+def _latin1_table() -> bytes:
+    """For ``_squeeze.latin1_lower``: the lower case of each of the first 256 code points,
+    then 1 for each one that steps 1 and 2 must see in full (NFKC changes it, it is
+    invisible, or its lower case is not one Latin-1 character)."""
+    lower = bytearray(256)
+    slow = bytearray(256)
+    for code in range(256):
+        ch = chr(code)
+        low = ch.lower()
+        if not unicodedata.is_normalized("NFKC", ch) or _INVISIBLE.match(ch) or len(low) != 1 or ord(low) > 255:
+            slow[code] = 1
+        else:
+            lower[code] = ord(low)
+    return bytes(lower + slow)
+
+
+_LATIN1_TABLE = _latin1_table()
 
 
 class Normalized:
@@ -173,11 +194,15 @@ def _apply_leet(t: str) -> str:
 def normalize(text: str) -> Normalized:
     offsets: list[int] | None = None
     s = text
-    if not s.isascii() and (not unicodedata.is_normalized("NFKC", s) or _INVISIBLE.search(s)):
-        s, offsets = _nfkc_with_map(s)
-    low = s.lower()
-    if len(low) != len(s):
-        low, offsets = _lower_with_map(s, offsets)
+    # Most posts are Latin-1 (Swedish letters, no emoji) with nothing for step 1 to do:
+    # their lower case is one table lookup a character, in C.
+    low = None if s.isascii() or _latin1_lower is None else _latin1_lower(s, _LATIN1_TABLE)
+    if low is None:
+        if not s.isascii() and (not unicodedata.is_normalized("NFKC", s) or _INVISIBLE.search(s)):
+            s, offsets = _nfkc_with_map(s)
+        low = s.lower()
+        if len(low) != len(s):
+            low, offsets = _lower_with_map(s, offsets)
     low_offsets = offsets
     t = low
     if (_has_leet(t) if _has_leet is not None else _LEET_ANY.search(t)):

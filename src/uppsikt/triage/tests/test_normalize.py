@@ -80,3 +80,43 @@ def test_MOD_1_c_squeeze_examples():
 def test_MOD_1_c_leet_gate_equals_the_regular_expression(t):
     assert normalize_module._has_leet is not None, "uppsikt.triage._squeeze was not built"
     assert normalize_module._has_leet(t) == bool(normalize_module._LEET_ANY.search(t))
+
+
+_LATIN1 = st.characters(max_codepoint=255)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab jä ö*-_.!0 ") + ["a", " ", "\xa0", "\xad", "²", "ÿ", "µ"]), max_size=40) | st.text(alphabet=_LATIN1, max_size=80))
+def test_MOD_1_c_squeeze_equals_the_regular_expressions_on_latin1_text(t):
+    # One-byte texts take the shortcut of _squeeze.c that does step 1 alone when steps 2
+    # and 3 can delete nothing.
+    _both(t)
+
+
+def _normalize_without_c(text):
+    import pytest
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(normalize_module, "_latin1_lower", None)
+        m.setattr(normalize_module, "_squeeze", None)
+        m.setattr(normalize_module, "_has_leet", None)
+        return normalize_module.normalize(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_LATIN1, max_size=80) | st.text(alphabet=st.sampled_from(list("Hej ÅÄÖ åäö É ß\xa0\xad²µ½ 😂\u200b!")), max_size=40))
+def test_MOD_1_latin1_lower_case_in_c_gives_the_same_views(text):
+    fast = normalize_module.normalize(text)
+    slow = _normalize_without_c(text)
+    assert (fast.low, fast.low_offsets, fast.norm, fast.norm_offsets) == (slow.low, slow.low_offsets, slow.norm, slow.norm_offsets)
+    if not text.isascii() and normalize_module._latin1_lower(text, normalize_module._LATIN1_TABLE) is not None:
+        assert fast.low == text.lower() and fast.low.isascii() == text.lower().isascii()
+
+
+def test_MOD_1_latin1_lower_refuses_what_nfkc_would_change():
+    lower = normalize_module._latin1_lower
+    table = normalize_module._LATIN1_TABLE
+    assert lower("Hej PÅ dig", table) == "hej på dig"
+    assert lower("ABC", table).isascii()
+    for needs_nfkc in ("a\xa0b", "x²", "1½", "µg", "mjuk\xadvara", "😂", "Ω"):
+        assert lower(needs_nfkc, table) is None, needs_nfkc
