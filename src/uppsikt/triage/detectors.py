@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Collection
 from typing import NamedTuple
 
 from . import identifiers as ids
@@ -924,7 +925,7 @@ def detect_question(c: Context) -> list[Reason]:
     return [Reason("question", "question.plain", (start, qpos + 1), 0.8)]
 
 
-def needs_expert(c: Context, categories: set[str]) -> bool:
+def needs_expert(c: Context, categories: Collection[str]) -> bool:
     """INB-4: what the editor should hand to the kommunikatör, who asks the expert."""
     if "case_matter" in categories or "confidential" in categories:
         return True

@@ -49,6 +49,10 @@ from orjson import dumps as _orjson_dumps
 # number of rules and of category combinations a policy can give).
 _REASON_HEADS: dict = {}
 _MIDDLES: dict = {}
+# A score as the contract writes it (``repr(round(score, 2))``), kept for the scores seen:
+# rules give a few fixed scores and the model's are rounded, so a few thousand at most.
+_SCORE_TEXT: dict = {}
+_SCORE_TEXT_MAX = 4096
 
 
 def _id_json(item_id) -> str:
@@ -116,7 +120,13 @@ class Decision:
             head = heads.get((r[0], r[1]))
             if head is None:
                 head = heads[(r[0], r[1])] = f'{{"category": "{r[0]}", "rule": "{r[1]}", "span": ['
-            parts.append(f"{head}{r[2][0]}, {r[2][1]}], \"score\": {round(r[3], 2)!r}}}")
+            score = _SCORE_TEXT.get(r[3])
+            if score is None:
+                score = repr(round(r[3], 2))
+                if r[3] and len(_SCORE_TEXT) < _SCORE_TEXT_MAX:  # 0.0 and -0.0 are one key
+                    _SCORE_TEXT[r[3]] = score
+            span = r[2]
+            parts.append(f"{head}{span[0]}, {span[1]}], \"score\": {score}}}")
         key = (self.categories, self.urgent, self.action)
         middle = _MIDDLES.get(key)
         if middle is None:
@@ -223,7 +233,7 @@ class Engine:
             urgent=urgent,
             action=action,
             reasons=tuple(reasons),
-            needs_expert=needs_expert(ctx, set(categories)),
+            needs_expert=needs_expert(ctx, categories),
             help=self.policy.moderation.distress_help if "distress" in categories else None,
             alert_duty="alert_duty" in steps,
             police="police" in steps,

@@ -174,13 +174,49 @@ def test_MOD_5_confidential_own_case_details(classify):
 
 
 # -- the price gate never hides a price the pattern finds -------------------------------
+import re  # noqa: E402
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from uppsikt.triage import identifiers as _ids  # noqa: E402
 
 
+# The patterns in their plain form: identifiers.py writes them so that the regular
+# expression engine can skip ahead (lookbehinds after the first character, alternations
+# split), and must find exactly what these find.
+_PLAIN_PRICE = re.compile(r"\d[\d\s.,]*\s?(?:kr\b|kronor|:-|sek\b|€|\$|euro\b|dollar)|\d+\s?%|\bgå ner \d+\s?kg|\bgratis\s+(?:iphone|ipad|presentkort)")
+_PLAIN_CODE = re.compile(r"(?<![\w-])[A-ZÅÄÖ]{3,}\d{1,4}(?![\w-])")
+_PLAIN_STREET = re.compile(
+    r"(?<![\w-])[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ]?[a-zåäöé]+)?"
+    r"(?:gatan|vägen|gränd|gränden|stigen|backen|torget|allén|alle|leden|platsen|plan|stråket|gata|väg|torg)"
+    r"\s+\d{1,4}\s?[A-Za-z]?(?![\w-])"
+    r"|(?<![\w-])(?:lgh|lägenhet)\s?(?:nr\.?\s?)?\d{3,4}(?![\w-])"
+)
+_PLAIN_CAP_WORD = re.compile(r"(?<![\w-])[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?")
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["kr", "kronor", ":-", "sek", "€", "$", "euro", "dollar", "%", "gå ner", "gratis", "iphone", "kg", "1", "20", "199", " ", ".", ",", "krav", "ab"]), max_size=12).map("".join))
 def test_MOD_1_price_gate_finds_what_the_pattern_finds(low):
-    assert _ids.price_spans(low) == [m.span() for m in _ids._PRICE.finditer(low)]
+    assert _ids.price_spans(low) == [m.span() for m in _PLAIN_PRICE.finditer(low)]
+
+
+_ADDRESS_PIECES = ["Storgatan", "Ågatan", "Per-Olof", "Berg", "Lund", "-", "x", "lgh", "lägenhet", "nr.", "1203", "12", "5", "B", " ", " ", "\n", ".", "ABC", "ÅÄÖ", "12a", "é", "_", "väg", "Vägen"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_ADDRESS_PIECES), max_size=14).map("".join) | st.text(alphabet=st.sampled_from(list("AaÅåBb1-2 lgh_éÖ\n")), max_size=30))
+def test_MOD_1_address_code_and_name_patterns_find_what_their_plain_forms_find(text):
+    assert _ids.street_address_spans(text) == [m.span() for m in _PLAIN_STREET.finditer(text)]
+    assert _ids.code_spans(text) == [m.span() for m in _PLAIN_CODE.finditer(text)]
+    assert [m.span() for m in _ids._CAP_WORD.finditer(text)] == [m.span() for m in _PLAIN_CAP_WORD.finditer(text)]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["19", "20", "850101", "1234", "-", "+", " ", "0", "7", "x", "/", ".", ":", "121212", "ring ", "pnr "]), max_size=10).map("".join))
+def test_MOD_1_personnummer_search_from_the_first_six_digits_finds_what_a_full_search_finds(low):
+    full = [m.span() for m in _ids._PNR.finditer(low)]
+    six = _ids._SIX_DIGITS.search(low)
+    from_six = [m.span() for m in _ids._PNR.finditer(low, max(0, six.start() - 2))] if six else []
+    assert from_six == full
