@@ -288,25 +288,48 @@ static PyObject *latin1_lower(PyObject *self, PyObject *const *args, Py_ssize_t 
     const unsigned char *slow = lower + 256;
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     const Py_UCS1 *in = PyUnicode_1BYTE_DATA(arg);
-    unsigned char any = 0;
+    /* one pass into a buffer: the lower case, whether any character needs the full path,
+     * and whether any is above 127 (a str must know its widest character when made) */
+    enum { STACK = 4096 };
+    Py_UCS1 stack[STACK];
+    Py_UCS1 *buf = n <= STACK ? stack : PyMem_Malloc((size_t)n);
+    if (!buf)
+        return PyErr_NoMemory();
+    unsigned char any = 0, high = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        any |= slow[in[i]];
-        if (any)
-            Py_RETURN_NONE;
+        Py_UCS1 c = in[i];
+        any |= slow[c];
+        high |= lower[c];
+        buf[i] = lower[c];
     }
-    unsigned char high = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        high |= lower[in[i]];
-    PyObject *out = PyUnicode_New(n, high & 0x80 ? 255 : 127);
-    if (!out)
-        return NULL;
-    Py_UCS1 *o = PyUnicode_1BYTE_DATA(out);
-    for (Py_ssize_t i = 0; i < n; i++)
-        o[i] = lower[in[i]];
+    PyObject *out = any ? Py_NewRef(Py_None) : PyUnicode_New(n, high & 0x80 ? 255 : 127);
+    if (out && !any)
+        memcpy(PyUnicode_1BYTE_DATA(out), buf, (size_t)n);
+    if (buf != stack)
+        PyMem_Free(buf);
     return out;
 }
 
+/* dot_word(t): does re.search(r"\.[a-z]{2}", t) find anything (a dot with two small ASCII
+ * letters after it, as in a domain)? */
+static PyObject *dot_word(PyObject *self, PyObject *arg) {
+    if (not_str(arg, "dot_word"))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    for (Py_ssize_t i = 0; i + 2 < n; i++) {
+        if (PyUnicode_READ(kind, data, i) != '.')
+            continue;
+        Py_UCS4 a = PyUnicode_READ(kind, data, i + 1), b = PyUnicode_READ(kind, data, i + 2);
+        if (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z')
+            Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
 static PyMethodDef methods[] = {
+    {"dot_word", dot_word, METH_O, "dot_word(t) -> bool: whether re.search(r'\\.[a-z]{2}', t) matches."},
     {"latin1_lower", (PyCFunction)(void (*)(void))latin1_lower, METH_FASTCALL, "latin1_lower(t, table) -> t.lower() for a Latin-1 text that needs no NFKC, or None (see normalize.py)."},
     {"squeeze", squeeze, METH_O, "squeeze(t) -> (text, kept): non-word characters to spaces, spaced letters joined, letter runs cut (see normalize.py)."},
     {"has_leet", has_leet, METH_O, "has_leet(t) -> bool: whether normalize.py's _LEET_ANY matches in t."},

@@ -73,22 +73,34 @@ _fast_loads = orjson.loads
 _JSONDecodeError = orjson.JSONDecodeError
 
 
+def _without_eol(raw: bytes) -> bytes:
+    """A line without its line end (``\n``, ``\r\n`` or a last ``\r``)."""
+    if raw[-1:] == b"\n":
+        return raw[:-2] if raw[-2:-1] == b"\r" else raw[:-1]
+    if raw[-1:] == b"\r":
+        return raw[:-1]
+    return raw
+
+
 def parse_item(raw: bytes) -> tuple[dict | None, str | None]:
-    """One input line as an item, or the reason it is not one (in Swedish)."""
+    """One input line (with or without its line end) as an item, or the reason it is not
+    one (in Swedish)."""
     try:
-        # The common case first: one well-formed UTF-8 JSON object, parsed by orjson.
+        # The common case first: one well-formed UTF-8 JSON object, parsed by orjson
+        # (the line end is JSON whitespace to it).
         item = _fast_loads(raw)
     except _JSONDecodeError:
-        # Anything orjson refuses (a BOM, NaN, huge integers, bad bytes) goes through the
-        # standard library, which accepts what it always did and words the error.
-        return _parse_slow(raw)
+        # Anything orjson refuses (a BOM, NaN, huge integers, bad bytes, an empty line)
+        # goes through the standard library, which accepts what it always did and words
+        # the error.
+        return _parse_slow(_without_eol(raw))
     if type(item) is dict:
         text = item.get("text")
         if type(text) is str:
             if type(item.get("id")) is float:
                 # orjson reads integers past 64 bits as floats; the id is echoed, so the
                 # standard library reads that line as it always did.
-                return _parse_slow(raw)
+                return _parse_slow(_without_eol(raw))
             return item, None
     return _check(item)
 
@@ -134,10 +146,6 @@ def run_stream(engine, stream, out, *, extended: bool = False) -> int:
     batch: list[str] = []
     append = batch.append
     for number, raw in enumerate(stream, start=1):
-        if raw[-1:] == b"\n":
-            raw = raw[:-2] if raw[-2:-1] == b"\r" else raw[:-1]
-        elif raw[-1:] == b"\r":
-            raw = raw[:-1]
         item, error = parse_item(raw)
         if error is not None:
             failed = True

@@ -55,8 +55,16 @@ _DOT_WORD = re.compile(r"\.[a-z]{2}")
 EMPTY: tuple = ()
 
 
+try:  # the dot test in C (setup.py builds it where a C compiler is found)
+    from ._squeeze import dot_word as _dot_word
+except ImportError:  # pragma: no cover - the same test with the regular expression
+    def _dot_word(low: str) -> bool:
+        return _DOT_WORD.search(low) is not None
+
+
 def _url_gate(low: str) -> bool:
-    return _DOT_WORD.search(low) is not None or "www" in low or "http" in low
+    """Could ``low`` hold a link: a dot before two small letters, ``www`` or ``http``?"""
+    return "www" in low or "http" in low or _dot_word(low)
 
 
 class Context:
@@ -412,6 +420,8 @@ def detect_threat(c: Context) -> list[Reason]:
         weapons = [w for w in c.near(h, "threat.weapon", 60, 60) if not c.covered(w, "threat.figurative") and c.same_sentence(w, h)]
         if not intents and not c.has("laugh") and targets and h[3] in ("skjut", "spräng", "bränn", "häng", "döda", "mörda"):
             intents = [h]  # an imperative: "skjut dem"
+        if not intents and not c.has("laugh") and h[3] == "spöa" and any(t[3] not in _DIRECT_TARGETS for t in targets) and (h[0] <= 2 or _CLAUSE_START.search(c.nz.norm, 0, h[0])):
+            intents = [h]  # a call to beat people that opens a clause: "... och spöa upp personalen"
         if not intents and h[2] >= 1.0 and any(t[0] >= h[1] and t[0] - h[1] <= 12 and t[3] in _DIRECT_TARGETS for t in c.get("threat.target")):
             intents = [h]  # "dödar jag er", "skjuter dig"
         w = h[2] * (1.0 if intents else 0.5) * (1.0 if targets else 0.6) + (0.15 if weapons else 0.0)

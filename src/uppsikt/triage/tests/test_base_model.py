@@ -190,10 +190,17 @@ def test_MOD_7_repeating_a_word_or_writing_at_length_does_not_flag_a_post():
     assert decision.urgent and any(r.rule == "base_model.distress" for r in decision.reasons)
 
 
-def test_MOD_7_a_laugh_reads_as_calm_and_holds_back_a_model_only_urgent_flag():
+def test_MOD_7_a_laugh_reads_as_calm_and_holds_back_a_model_only_urgent_flag(monkeypatch):
     """A post that laughs ("😂", "haha") and breaks no rule is read as calm: the model needs
-    ``URGENT_BAR_ON_CASE`` before it makes it urgent, not its usual threshold."""
-    from uppsikt.triage.base_model import URGENT_BAR_ON_CASE
+    ``URGENT_BAR_ON_CASE`` before it makes it urgent, not its usual threshold. The shipped
+    model is shifted so that this post scores 0.7 for distress, between a threshold of 0.6
+    and the bar, whatever the model learnt."""
+    import math
+
+    import numpy as np
+
+    from uppsikt.triage import engine as engine_module
+    from uppsikt.triage.base_model import URGENT_BAR_ON_CASE, BaseModel
     from uppsikt.triage.detectors import context_for
     from uppsikt.triage.engine import _calm
 
@@ -202,8 +209,17 @@ def test_MOD_7_a_laugh_reads_as_calm_and_holds_back_a_model_only_urgent_flag():
     ctx = context_for(joke, e.lexicon)
     assert _calm(ctx, set(), False)
     assert not _calm(context_for("vill inte vakna imorgon, första dagen efter lovet", e.lexicon), set(), False)
-    distress = e.base_model.probabilities(ctx.nz)["distress"]
-    threshold = e.base_model.thresholds[e.base_model.categories.index("distress")]
-    # The model alone would flag it; the laugh holds it back.
-    assert threshold <= distress < URGENT_BAR_ON_CASE
+    shipped = e.base_model
+    k = shipped.categories.index("distress")
+    p = shipped.probabilities(ctx.nz)["distress"]
+    bias = shipped.bias.copy()
+    bias[k] += math.log(0.7 / 0.3) - math.log(p / (1 - p))
+    thresholds = shipped.thresholds.copy()
+    thresholds[k] = 0.6
+    e.base_model = BaseModel(categories=shipped.categories, names=shipped.names, weights=shipped.weights, bias=bias.astype(np.float32), thresholds=thresholds)
+    assert abs(e.base_model.probabilities(ctx.nz)["distress"] - 0.7) < 1e-3 < URGENT_BAR_ON_CASE - 0.7
+    # The model alone would flag it; the laugh holds it back ...
     assert not e.classify(joke).urgent
+    # ... because of the bar: below 0.7 it would not.
+    monkeypatch.setattr(engine_module, "URGENT_BAR_ON_CASE", 0.65)
+    assert e.classify(joke).urgent

@@ -46,6 +46,13 @@ def test_MOD_6_distress_figures_of_speech_are_not_distress(classify, text):
         "Har placerat en bomb i stadshuset som går av klockan 15",
         "Jag skrev 'jag ska skjuta dig' till rektorn och jag menar varenda ord",
         "Hälsa handläggaren: 'vi vet var du bor och vi kommer ikväll'",
+        # calls to beat people, veiled promises, threats against a group
+        "Samla gänget och spöa upp vaktmästarna på Norrskolan när de går hem",
+        "Vi ses när du minst anar det, socialsekreteraren",
+        "Alla som bor på flyktingboendet ska få känna på batongen",
+        "Skicka hem alla somalier i likpåsar",
+        "Rektorn borde bli våldtagen så hon förstår hur det känns",
+        "Vi river staketet i natt och kommer någon från kommunen får han också stryk",
     ],
 )
 def test_MOD_6_threat_positives(classify, text):
@@ -71,6 +78,11 @@ def test_MOD_6_threat_positives(classify, text):
         "Min dotter är rädd efter att det stod 'skolskjutning fredag' på en toa på skolan. Vad gör ni?",
         "Fy fan vad jag hatar er politiker, ni ska brinna i helvetet allihop",
         "Varför måste jag betala för att hämta min döda mammas saker från boendet?",
+        # a debate or a match called a bloodbath, a cheer, a war story
+        "Budgetdebatten i fullmäktige var ett blodbad för oppositionen",
+        "Derbyt var ett blodbad, 7-1 till oss",
+        "Spöa dem nu IFK, heja heja!",
+        "Morfar berättade att hans kamrater kom hem i likpåsar från kriget",
     ],
 )
 def test_MOD_6_threat_hyperbole_and_other_uses_are_not_threats(classify, text):
@@ -220,3 +232,11 @@ def test_MOD_1_personnummer_search_from_the_first_six_digits_finds_what_a_full_s
     six = _ids._SIX_DIGITS.search(low)
     from_six = [m.span() for m in _ids._PNR.finditer(low, max(0, six.start() - 2))] if six else []
     assert from_six == full
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("a.z.Az.. ,åb.se") + ["\u00e4", "😂", "."]), max_size=20) | st.text(max_size=30))
+def test_MOD_1_c_dot_test_equals_the_regular_expression(low):
+    from uppsikt.triage import detectors
+
+    assert detectors._dot_word(low) == (detectors._DOT_WORD.search(low) is not None)
