@@ -120,3 +120,12 @@ def test_MOD_1_latin1_lower_refuses_what_nfkc_would_change():
     assert lower("ABC", table).isascii()
     for needs_nfkc in ("a\xa0b", "x²", "1½", "µg", "mjuk\xadvara", "😂", "Ω"):
         assert lower(needs_nfkc, table) is None, needs_nfkc
+
+
+def test_MOD_1_long_latin1_texts_take_the_c_paths_with_the_same_views():
+    # Past the C code's stack buffers (1,024 and 4,096 characters) it allocates: the same
+    # views as the Python path, NUL and the characters that need NFKC included.
+    for text in ("Hej PÅ dig! " * 1000, "å" * 5000 + " j ä v l a", "\x00Ä" * 3000, "ok " * 2000 + "\xa0"):
+        fast = normalize_module.normalize(text)
+        slow = _normalize_without_c(text)
+        assert (fast.low, fast.low_offsets, fast.norm, fast.norm_offsets) == (slow.low, slow.low_offsets, slow.norm, slow.norm_offsets)
