@@ -15,6 +15,8 @@ def cats(classify, text):
         "Vill inte vakna imorgon. Allt är meningslöst.",
         "Min dotter skrev att hon vill ta livet av sig, hon svarar inte i telefon",
         "sitter på bron och funderar på att hoppa",
+        "god natt för alltid allihop",
+        "hur många tabletter är dödligt? frågar för min egen skull",
     ],
 )
 def test_MOD_6_distress_positives(classify, text):
@@ -30,6 +32,8 @@ def test_MOD_6_distress_positives(classify, text):
         "Det här vägbygget kommer att ta död på mina sista nerver 😅",
         "Jag orkar inte mer med era vägarbeten, laga vägen nu!",
         "Självmord bland unga är ett stort problem, vad gör kommunen?",
+        "Jag loggar ut för gott från Facebook, orkar inte med alla bråk här. Hörs på Instagram!",
+        "Nu får det vara nog med vägarbetena på Storgatan, tre år nu!",
     ],
 )
 def test_MOD_6_distress_figures_of_speech_are_not_distress(classify, text):
@@ -53,6 +57,8 @@ def test_MOD_6_distress_figures_of_speech_are_not_distress(classify, text):
         "Skicka hem alla somalier i likpåsar",
         "Rektorn borde bli våldtagen så hon förstår hur det känns",
         "Vi river staketet i natt och kommer någon från kommunen får han också stryk",
+        "Polisen skyddar dig på kontoret, men ingen kan skydda dig dygnet runt, Berit",
+        "Fortsätter han så får han se på fan, den där handläggaren",
     ],
 )
 def test_MOD_6_threat_positives(classify, text):
@@ -83,6 +89,7 @@ def test_MOD_6_threat_positives(classify, text):
         "Derbyt var ett blodbad, 7-1 till oss",
         "Spöa dem nu IFK, heja heja!",
         "Morfar berättade att hans kamrater kom hem i likpåsar från kriget",
+        "Ge dem vad de förtjänar: en ordentlig löneförhöjning till undersköterskorna!",
     ],
 )
 def test_MOD_6_threat_hyperbole_and_other_uses_are_not_threats(classify, text):
