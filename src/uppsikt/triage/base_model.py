@@ -243,7 +243,8 @@ class BaseModel:
         impossible only when it is so in every window."""
         windows = _windows(nz.norm)
         if len(windows) == 1:
-            passed, low = self._window_masks(windows[0])
+            scorer = self._scorer
+            passed, low = scorer.masks(windows[0]) if scorer is not None else self._window_masks(windows[0])
             seen = ((windows[0], passed),)
         else:
             passed, low, seen = 0, -1, []
@@ -277,7 +278,9 @@ class BaseModel:
 
 def _windows(norm: str) -> list[str]:
     """A normalised text as windows of at most ``WINDOW`` words, ``STRIDE`` words apart."""
-    if norm.count(" ") <= WINDOW + 1:
+    # Words are a space apart at least and the text starts with one: a text of at most
+    # 2 * WINDOW + 1 characters has at most WINDOW words (most posts: no count needed).
+    if len(norm) <= 2 * WINDOW + 1 or norm.count(" ") <= WINDOW + 1:
         return [norm]
     words = norm.split()
     if len(words) <= WINDOW:

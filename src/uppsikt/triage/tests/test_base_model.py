@@ -223,3 +223,18 @@ def test_MOD_7_a_laugh_reads_as_calm_and_holds_back_a_model_only_urgent_flag(mon
     # ... because of the bar: below 0.7 it would not.
     monkeypatch.setattr(engine_module, "URGENT_BAR_ON_CASE", 0.65)
     assert e.classify(joke).urgent
+
+
+def test_MOD_1_a_text_is_one_window_exactly_when_it_has_at_most_WINDOW_words():
+    """``_windows`` skips counting for texts too short to hold more than ``WINDOW`` words."""
+    import random
+
+    from uppsikt.triage.base_model import WINDOW, _windows
+
+    rnd = random.Random(3)
+    for _ in range(3000):
+        body = "".join(rnd.choice("a  ") for _ in range(rnd.randint(2 * WINDOW - 40, 2 * WINDOW + 60)))
+        norm = " " + body + " "
+        assert (len(_windows(norm)) == 1) == (len(norm.split()) <= WINDOW)
+    assert len(_windows(" " + "a " * WINDOW)) == 1
+    assert len(_windows(" " + "a " * (WINDOW + 1))) == 2
