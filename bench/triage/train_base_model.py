@@ -3,23 +3,30 @@
     .venv/bin/python bench/triage/train_base_model.py [--c 0.5] [--write] [--out report.json]
 
 Training data: every labelled set in ``bench/triage/data`` except the held-out blind sets
-(``blind/blind_b.jsonl`` to ``blind/blind_r.jsonl``), which are
+(``blind/blind_b.jsonl`` to ``blind/blind_u.jsonl``), which are
 only measured, never read for training or tuning, and the feedback sets (one municipality's own decisions, for
 ``eval_heldout.py``).
+
+Features: the shipped model's (``base_model.text_features``: words, their 4-grams, word
+pairs). Per category the weights are half a plain logistic regression and half an NB-LR
+(``MIX``), one weight matrix in the end.
 
 1. Leave one file out: each data file was written by one writer in one go, so the model
    is trained on all the other files and scored on that one -- how it does on a new
    writer's wording. The rules run alone (the shipped model switched off) on every post.
 2. Per category, the probability threshold is picked on those out-of-file scores: the
-   one that gives the best F-beta of rules + model for that category, never below 0.5:
+   one that gives the best F-beta of rules + model for that category, never below 0.3:
    F0.5 for the non-urgent categories (a false removal weighs as much as a miss) and
    F1.25 for distress and threat (recall weighs a little more). Distress and threat are
    then raised together, where needed, until urgent false alarms on the general sets in
    the shared dev set's style (``train/w_general*.jsonl``, out of file) are at most 2 %,
    the contract's ceiling. Below ``VETO`` the model drops a rule's non-urgent finding, as
    the engine does.
-3. The model is trained on all the files and, with ``--write``, replaces
-   ``src/uppsikt/triage/models_data/base.npz``.
+3. The model is trained on all the files. Distress and threat are raised together again,
+   where needed, until every dev set the tests hold to the contract's targets
+   (``contract_dev.jsonl``, ``dev_*.jsonl``) has at most 2 % urgent false alarms in sample
+   with the model as shipped. The out-of-file measures are reported at these thresholds.
+4. With ``--write``, the model replaces ``src/uppsikt/triage/models_data/base.npz``.
 
 Prints, as JSON, rules alone and rules + model on the out-of-file scores, overall, on the
 files written after the rules (``train/w_*.jsonl``) and per file (urgent recall, urgent
@@ -44,19 +51,24 @@ from uppsikt.policies import loader  # noqa: E402
 from uppsikt.policies.vocabulary import CATEGORIES as ALL_CATEGORIES  # noqa: E402
 from uppsikt.policies.vocabulary import URGENT_CATEGORIES, VIOLATION_CATEGORIES  # noqa: E402
 from uppsikt.triage.base_model import AIMED_AT, FIRM, MODEL_PATH, PRAISED_BAR, URGENT_BAR_ON_CASE, VETO, load_base_model, save_base_model, text_features  # noqa: E402
-from uppsikt.triage.detectors import context_for  # noqa: E402
+from uppsikt.triage.detectors import context_for, detect  # noqa: E402
 from uppsikt.triage.engine import Engine  # noqa: E402
 from uppsikt.triage.metrics import measure, read_labelled  # noqa: E402
 
 DATA = ROOT / "bench" / "triage" / "data"
-HELD_OUT = tuple(DATA / "blind" / f"blind_{k}.jsonl" for k in "bcdefghijklmnopqr")
+HELD_OUT = tuple(DATA / "blind" / f"blind_{k}.jsonl" for k in "bcdefghijklmnopqrstu")
 KEYS = ("urgent_recall", "urgent_false_alarm_rate", "violation_recall", "violation_precision", "false_removal_rate", "macro_f1")
-GRID = [round(x, 2) for x in np.arange(0.5, 0.97, 0.025)]
+GRID = [round(x, 2) for x in np.arange(0.3, 0.97, 0.025)]
 # The contract's ceiling on urgent false alarms, held on the general sets in the shared dev
 # set's style before the urgent thresholds lean towards recall.
 URGENT_FALSE_ALARM_TARGET = 0.02
 CATEGORIES = list(VIOLATION_CATEGORIES)
 CATEGORY_NAMES = frozenset(ALL_CATEGORIES)
+# The plain logistic regression's share of the weights; the rest is the NB-LR's. Trained
+# on the earlier writers and measured on the last rounds' writers, the half-and-half mix
+# found 1 to 3 points more urgent posts at the same false alarms than either alone
+# (ADR 0100, addendum 6).
+MIX = 0.5
 
 
 def training_groups() -> dict[str, list[dict]]:
@@ -68,6 +80,18 @@ def training_groups() -> dict[str, list[dict]]:
     return groups
 
 
+# A post's features, kept: every fold of "leave one file out" reads the same posts again.
+_FEATURES: dict[str, list[str]] = {}
+
+
+def post_features(text: str) -> list[str]:
+    """The shipped model's features of a post (``base_model.text_features``), kept."""
+    found = _FEATURES.get(text)
+    if found is None:
+        found = _FEATURES[text] = text_features(text)
+    return found
+
+
 class Features:
     def __init__(self):
         self.vocab: dict[str, int] = {"": 0}
@@ -76,7 +100,7 @@ class Features:
         indptr, indices = [0], []
         for n, text in enumerate(texts):
             extra = [] if rule_categories is None else rule_features(rule_categories[n])
-            for f in [*text_features(text), *extra]:
+            for f in [*post_features(text), *extra]:
                 i = self.vocab.get(f)
                 if i is None and grow:
                     i = self.vocab[f] = len(self.vocab)
@@ -86,7 +110,11 @@ class Features:
         return csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), len(self.vocab)))
 
 
-def fit(texts: list[str], labels: list[list[str]], c: float, rule_categories=None, min_weight: float = 0.0, nb: bool = False):
+def fit(texts: list[str], labels: list[list[str]], c: float, rule_categories=None, min_weight: float = 0.0, mix: float = MIX):
+    """Per category, ``mix`` times a logistic regression plus ``1 - mix`` times an NB-LR
+    (Wang and Manning 2012: each feature scaled by its log-count ratio for the category
+    before the regression). Both are sums of weight rows over the same features, so their
+    mix is one weight matrix and scoring costs the same as either alone."""
     feats = Features()
     X = feats.matrix(texts, grow=True, rule_categories=rule_categories)
     W = np.zeros((X.shape[1], len(CATEGORIES)), dtype=np.float32)
@@ -96,19 +124,17 @@ def fit(texts: list[str], labels: list[list[str]], c: float, rule_categories=Non
         if y.sum() < 2:
             bias[k] = -20.0
             continue
-        if nb:
-            # NB-LR (Wang and Manning 2012): each feature scaled by its log-count ratio for
-            # this category before the regression; the scale is folded into the weights, so
-            # scoring is the same sum of weight rows.
+        if mix > 0:
+            model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(X, y)
+            W[:, k] += mix * model.coef_[0]
+            bias[k] += mix * model.intercept_[0]
+        if mix < 1:
             pos = 1.0 + np.asarray(X[y].sum(axis=0)).ravel()
             neg = 1.0 + np.asarray(X[~y].sum(axis=0)).ravel()
             r = np.log((pos / pos.sum()) / (neg / neg.sum())).astype(np.float32)
             model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(X @ diags(r), y)
-            W[:, k] = model.coef_[0] * r
-        else:
-            model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(X, y)
-            W[:, k] = model.coef_[0]
-        bias[k] = model.intercept_[0]
+            W[:, k] += (1 - mix) * model.coef_[0] * r
+            bias[k] += (1 - mix) * model.intercept_[0]
     W[0] = 0.0
     # Features whose weights are all small are dropped (a smaller model, scored faster).
     W[np.abs(W).max(axis=1) < min_weight] = 0.0
@@ -125,6 +151,7 @@ def rules_view(engine: Engine, text: str) -> set[str]:
     question or a figure of speech (the engine then asks more of the model for urgency)."""
     decision = engine.classify(text)
     found = set(decision.categories)
+    found |= {f"ruled_out:{c}" for c in detect(text, engine.lexicon)[1].ruled_out}
     found |= {f"firm:{r.category}" for r in decision.reasons if r.score >= FIRM}
     figure = any(r.rule == "trivial.figure_of_speech" for r in decision.reasons)
     if not figure:
@@ -142,8 +169,9 @@ def rules_view(engine: Engine, text: str) -> set[str]:
 
 
 def combine(rule_categories: list[set[str]], P: np.ndarray, thresholds, veto: float = 0.0) -> list[set[str]]:
-    """What the engine does: the model adds a category at its threshold; it drops a rule's
-    non-urgent finding only when its probability is below ``veto``."""
+    """What the engine does: the model adds a category at its threshold (never one a rule
+    ruled out in so many words); it drops a rule's non-urgent finding only when its
+    probability is below ``veto``."""
     out = []
     for found, p in zip(rule_categories, P, strict=True):
         found = set(found)
@@ -151,11 +179,14 @@ def combine(rule_categories: list[set[str]], P: np.ndarray, thresholds, veto: fl
         on_case = "calm" in found
         praised = "praise" in found
         firm = {c[5:] for c in found if c.startswith("firm:")}
-        found = {c for c in found if c not in ("calm", "praise") and not c.startswith("firm:")}
+        ruled_out = {c[10:] for c in found if c.startswith("ruled_out:")}
+        found = {c for c in found if c not in ("calm", "praise") and not c.startswith(("firm:", "ruled_out:"))}
         for k, category in enumerate(CATEGORIES):
             if category in found:
                 if category not in URGENT_CATEGORIES and category not in firm and p[k] < veto:
                     found.discard(category)
+                continue
+            if category in ruled_out:
                 continue
             bar = thresholds[k]
             if category in URGENT_CATEGORIES:
@@ -219,6 +250,30 @@ def hold_urgent_false_alarms(rows, rule_categories, P, thresholds, veto: float, 
     return trial
 
 
+def hold_dev_sets(rows, rule_categories, P, thresholds, veto: float, group_of, target: float = URGENT_FALSE_ALARM_TARGET) -> list[float]:
+    """Raise the distress and threat thresholds together, where needed, until every dev set
+    the tests hold to the contract's targets (``test_measures.py``: ``contract_dev.jsonl``
+    and ``dev_*.jsonl``, all in the training data) has at most ``target`` urgent false
+    alarms with the model as shipped (``P``: its in-sample probabilities). The shipped
+    engine must meet the targets on the sets it is developed against; a few dozen posts
+    each, one false alarm is already too many there."""
+    dev = [g for g in dict.fromkeys(group_of) if g == "contract_dev.jsonl" or (g.startswith("dev_") and "/" not in g)]
+    urgent = [k for k, c in enumerate(CATEGORIES) if c in URGENT_CATEGORIES]
+    floor = min(thresholds[k] for k in urgent)
+    for t in [floor] + [g for g in GRID if g > floor]:
+        trial = [max(th, t) if k in urgent else th for k, th in enumerate(thresholds)]
+        worst = 0.0
+        for g in dev:
+            idx = np.flatnonzero(group_of == g)
+            calm = [i for i in idx if not set(rows[i]["labels"]) & set(URGENT_CATEGORIES)]
+            predicted = combine([rule_categories[i] for i in calm], P[calm], trial, veto)
+            alarms = sum(1 for p in predicted if p & set(URGENT_CATEGORIES))
+            worst = max(worst, alarms / len(calm) if calm else 0.0)
+        if worst <= target:
+            return trial
+    return trial
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--c", type=float, default=0.5)
@@ -226,7 +281,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--min-weight", type=float, default=0.05, help="drop features whose weights are all below this")
     parser.add_argument("--stack", action="store_true")
-    parser.add_argument("--nb", action="store_true", help="scale features by their log-count ratio (NB-LR) before the regression")
+    parser.add_argument("--mix", type=float, default=MIX, help="the plain regression's share of the weights (1: plain only, 0: NB-LR only)")
     parser.add_argument("--dump", type=Path, help="write the out-of-file scores (pickle) for analysis")
     parser.add_argument("--veto", type=float, default=VETO)
     parser.add_argument("--beta-urgent", type=float, default=1.25, help="F-beta for the distress and threat thresholds")
@@ -245,7 +300,7 @@ def main() -> int:
         test = np.flatnonzero(group_of == g)
         train = np.flatnonzero(group_of != g)
         stack = rule_categories if args.stack else None
-        feats, W, bias = fit([rows[i]["text"] for i in train], [rows[i]["labels"] for i in train], args.c, stack and [stack[i] for i in train], args.min_weight, args.nb)
+        feats, W, bias = fit([rows[i]["text"] for i in train], [rows[i]["labels"] for i in train], args.c, stack and [stack[i] for i in train], args.min_weight, args.mix)
         P[test] = predict(feats, W, bias, [rows[i]["text"] for i in test], stack and [stack[i] for i in test])
     if args.dump:
         import pickle
@@ -254,6 +309,12 @@ def main() -> int:
     thresholds = pick_thresholds(rows, rule_categories, P, args.veto, args.beta_urgent, args.beta_other)
     general = np.array([g.startswith("train/w_general") for g in group_of])
     thresholds = hold_urgent_false_alarms(rows, rule_categories, P, thresholds, args.veto, general)
+    out_of_file_thresholds = thresholds
+
+    feats, W, bias = fit([r["text"] for r in rows], [r["labels"] for r in rows], args.c, min_weight=args.min_weight, mix=args.mix)
+    # In sample, with the weights as shipped (float16): the dev sets' urgent false alarms.
+    P_shipped = predict(feats, W.astype(np.float16).astype(np.float32), bias, [r["text"] for r in rows])
+    thresholds = hold_dev_sets(rows, rule_categories, P_shipped, thresholds, args.veto, group_of)
     combined = combine(rule_categories, P, thresholds, args.veto)
     new = np.array([g.startswith("train/w_") for g in group_of])
     summary = {
@@ -261,6 +322,7 @@ def main() -> int:
         "files": len(groups),
         "c": args.c,
         "thresholds": dict(zip(CATEGORIES, thresholds, strict=True)),
+        "thresholds_before_dev_sets": dict(zip(CATEGORIES, out_of_file_thresholds, strict=True)),
         "out_of_file": {
             "all": {"rules": report(rows, rule_categories), "rules_and_model": report(rows, combined)},
             "new_writers": {
@@ -282,7 +344,6 @@ def main() -> int:
             "rules_and_model": [report(part, [p for p, m in zip(combined, mask) if m])[k] for k in short],
         }
 
-    feats, W, bias = fit([r["text"] for r in rows], [r["labels"] for r in rows], args.c, min_weight=args.min_weight, nb=args.nb)
     names = sorted(feats.vocab, key=feats.vocab.get)
     keep = np.flatnonzero(np.abs(W).max(axis=1) >= max(args.min_weight, 1e-6))
     keep = np.union1d([0], keep)

@@ -70,7 +70,7 @@ def _url_gate(low: str) -> bool:
 class Context:
     """One post while it is being triaged: the views, the hits, and cached lookups."""
 
-    __slots__ = ("text", "nz", "hits", "has_digit", "_lexicon", "_context_done", "_names", "_sentences", "_phones", "_emails", "_urls", "_prices", "_codes", "_streets", "_pnr")
+    __slots__ = ("text", "nz", "hits", "has_digit", "ruled_out", "_lexicon", "_context_done", "_names", "_sentences", "_phones", "_emails", "_urls", "_prices", "_codes", "_streets", "_pnr")
 
     def __init__(self, text: str, nz: Normalized, hits: dict[str, list[Hit]], lexicon: Lexicon | None = None):
         self.text = text
@@ -79,6 +79,9 @@ class Context:
         self._lexicon = lexicon
         self._context_done = lexicon is None
         self.has_digit = has_ascii_digit(text)
+        # Categories a rule saw a trigger for and ruled out in so many words ("ett stort fan
+        # av biblioteket"): the shipped model does not add them back (engine.py).
+        self.ruled_out: tuple[str, ...] = ()
         self._names = None
         self._sentences = None
         self._phones = None
@@ -775,15 +778,21 @@ def detect_party(c: Context) -> list[Reason]:
 
 # -- profanity -------------------------------------------------------------------------
 def detect_profanity(c: Context) -> list[Reason]:
+    ruled_out = False
     for tag, rule in (("profanity.swear", "profanity.swear"), ("profanity.obscene", "profanity.obscene")):
         for h in c.get(tag):
-            if h[2] < 0.5 or c.covered(h, "profanity.not") or c.extended(h, "profanity.not"):
+            if h[2] < 0.5:
+                continue
+            if c.covered(h, "profanity.not") or c.extended(h, "profanity.not"):
+                ruled_out = True
                 continue
             span = c.span(h)
             masked = "*" in c.nz.norm[h[0] : h[1]] or (span[1] - span[0]) > (h[1] - h[0])
             return [Reason("profanity", "profanity.masked" if masked else rule, span, 0.9)]
     for h in c.get("emoji.profanity"):
         return [Reason("profanity", "profanity.swear", c.span(h), 0.7)]
+    if ruled_out:
+        c.ruled_out += ("profanity",)
     return []
 
 

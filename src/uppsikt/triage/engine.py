@@ -31,6 +31,8 @@ Decision rules:
 * The shipped model (``base_model.py``) adds categories it is confident about and drops
   a non-urgent rule hit it finds all but impossible; a per-municipality model trained
   from editors' decisions may only *add*. Neither ever removes a distress or threat hit.
+  The shipped model does not add a category a rule ruled out in so many words
+  (``Context.ruled_out``: "ett stort fan av biblioteket" is no swearing).
 
 ``platform`` is accepted so callers can pass what they have; the rules read the same on
 every platform (what is monitored per platform, GOV-11, is decided before triage).
@@ -198,7 +200,8 @@ class Engine:
                     found = {r.category for r in reasons}
                     rule_violation = not found.isdisjoint(_VIOLATIONS)
             for category, score, span in additions:
-                if category in found:
+                if category in found or category in ctx.ruled_out:
+                    # The rules' explicit "not" ("ett stort fan av biblioteket") stands.
                     continue
                 if category in URGENT_CATEGORIES:
                     # A post the rules read as a complaint, a question, thanks or a figure of speech

@@ -238,3 +238,33 @@ def test_MOD_1_a_text_is_one_window_exactly_when_it_has_at_most_WINDOW_words():
         assert (len(_windows(norm)) == 1) == (len(norm.split()) <= WINDOW)
     assert len(_windows(" " + "a " * WINDOW)) == 1
     assert len(_windows(" " + "a " * (WINDOW + 1))) == 2
+
+
+def test_MOD_7_model_does_not_add_back_a_category_a_rule_ruled_out():
+    """"Ett stort fan av biblioteket" is no swearing: the profanity rule sees "fan" and rules
+    it out on its context, and the shipped model may not add profanity back, however sure
+    it is. The model is shifted so that it is sure (0.99) whatever it learnt."""
+    import math
+
+    import numpy as np
+
+    from uppsikt.triage.base_model import BaseModel
+    from uppsikt.triage.detectors import detect
+
+    e = engine(True)
+    fan, swear = "Jag är ett stort fan av biblioteket", "Jag är så trött på fan, biblioteket"
+    assert detect(fan, e.lexicon)[1].ruled_out == ("profanity",)
+    assert detect(swear, e.lexicon)[1].ruled_out == ()
+    shipped = e.base_model
+    k = shipped.categories.index("profanity")
+    nz = detect(fan, e.lexicon)[1].nz
+    p = shipped.probabilities(nz)["profanity"]
+    bias = shipped.bias.copy()
+    bias[k] += math.log(0.99 / 0.01) - math.log(p / (1 - p))
+    e.base_model = BaseModel(categories=shipped.categories, names=shipped.names, weights=shipped.weights, bias=bias.astype(np.float32), thresholds=shipped.thresholds)
+    assert e.base_model.probabilities(nz)["profanity"] > 0.98 > shipped.thresholds[k]
+    # The model alone would add it ...
+    assert "profanity" in [category for category, _, _ in e.base_model.score(nz)[0]]
+    # ... the rule's "not" holds it back.
+    decision = e.classify(fan)
+    assert "profanity" not in decision.categories and decision.categories == ("trivial",)
