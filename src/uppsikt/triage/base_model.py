@@ -23,7 +23,9 @@ summed the first time the word is seen and kept in a bounded cache.
 
 Trained by ``bench/triage/train_base_model.py`` from the labelled sets in
 ``bench/triage/data`` (the held-out blind sets excluded), which also picks each category's
-threshold on posts the model did not see, and written to ``models_data/base.npz``.
+threshold on posts the model did not see, and written to ``models_data/base.npz``. The
+weights are half a logistic regression and half an NB-LR, mixed into one matrix, so
+scoring does not know or care (ADR 0100, addendum 6).
 """
 
 from __future__ import annotations
