@@ -66,7 +66,7 @@ CATEGORIES = list(VIOLATION_CATEGORIES)
 CATEGORY_NAMES = frozenset(ALL_CATEGORIES)
 # The plain logistic regression's share of the weights; the rest is the NB-LR's. Trained
 # on the earlier writers and measured on the last rounds' writers, the half-and-half mix
-# found 1 to 3 points more urgent posts at the same false alarms than either alone
+# found 1 to 3 points more urgent posts at the same false alarms than the regression alone
 # (ADR 0100, addendum 6).
 MIX = 0.5
 
