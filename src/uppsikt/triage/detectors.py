@@ -44,6 +44,8 @@ class Reason(NamedTuple):
 _PARTY_ABBREV = re.compile(r"(?<![\w\-/])(S|M|SD|C|L|KD|V|MP|Fi|AfS)(?![\w\-/])")
 _QUOTES = re.compile(r"[\"“”„«»]([^\"“”„«»]{3,})[\"“”„«»]|['‘’]([^'‘’]{6,})['‘’]")
 _QUESTION_START = re.compile(r"^\s*(?:hur|när|var|vart|vad|vem|vems|vilken|vilket|vilka|varför|finns|kan|får|går|har|är|ska|skall|blir|behöver|gäller|stämmer|undrar|vet)\b", re.I)
+# Question words that also open an exclamation ("Vilken fin park!", "Vad fint det blev").
+_EXCLAIM_START = re.compile(r"^\s*(?:vilken|vilket|vilka|vad\s+(?:fint|fin|fina|bra|roligt|kul|härligt|snyggt|skönt|gott|mysigt|vackert|trevligt|duktig|duktiga|glad|glada))\b", re.I)
 
 
 
@@ -210,7 +212,10 @@ class Context:
         return (self.norm_pos(s), self.norm_pos(e), weight, term)
 
     def is_question(self) -> bool:
-        return "?" in self.text or bool(_QUESTION_START.match(self.text))
+        if "?" in self.text:
+            return True
+        # "Vilken trevlig personal!", "Vad fint det blev": praise, not a question.
+        return bool(_QUESTION_START.match(self.text)) and not (self.has("praise") and _EXCLAIM_START.match(self.text))
 
 
 def _score(x: float, base: float = 0.55) -> float:
@@ -914,6 +919,12 @@ def detect_sensitive(c: Context) -> list[Reason]:
 
 
 # -- case matters, questions, trivial ----------------------------------------------------
+def _thanks_only(c: Context) -> bool:
+    """Praise for a service that works ("Snöröjningen har fungerat jättebra i vinter, bra
+    jobbat!"): thanks, no question, no negation, no wish to start a case."""
+    return c.has("praise") and "?" not in c.text and not c.has("negation") and not c.has("case.intent")
+
+
 def detect_case_matter(c: Context) -> list[Reason]:
     best = None
     for tag, rule in (("case.records", "case_matter.records_request"), ("case.complaint", "case_matter.complaint"), ("case.fault", "case_matter.fault_report"), ("case.application", "case_matter.application")):
@@ -928,6 +939,8 @@ def detect_case_matter(c: Context) -> list[Reason]:
     if best is None or best[0] < 1.0:
         return []
     if best[2] == "case_matter.application" and c.is_question() and not c.has("case.intent"):
+        return []
+    if best[2] in ("case_matter.fault_report", "case_matter.application") and _thanks_only(c):
         return []
     return [Reason("case_matter", best[2], c.span(best[1]), _score(best[0] - 1.0, 0.6))]
 

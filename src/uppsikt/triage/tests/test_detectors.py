@@ -247,3 +247,27 @@ def test_MOD_1_c_dot_test_equals_the_regular_expression(low):
     from uppsikt.triage import detectors
 
     assert detectors._dot_word(low) == (detectors._DOT_WORD.search(low) is not None)
+
+
+def test_MOD_1_praise_for_a_service_that_works_is_no_case_matter(classify):
+    """Thanks name the service ("snöröjningen", "skolskjutsen") but start no case."""
+    for text in (
+        "Snöröjningen har fungerat jättebra i vinter, bra jobbat! 👏",
+        "Skolskjutsen har fungerat jättebra i vinter, bra jobbat! 👏",
+        "ser att ni har fixat gatlyktan på Björkstigen, tack!",
+    ):
+        assert cats(classify, text) == {"trivial"}, text
+    # A fault, a question or a negation in the same thanks still reports it.
+    for text in (
+        "Tack för plogningen, men snöröjningen på Björkvägen har inte kommit alls",
+        "Tack! Kan ni felanmäla gatlyktan på Björkstigen?",
+        "Gatlampan vid Åsvägen 1 är trasig. Jag vill felanmäla den, tack på förhand",
+    ):
+        assert "case_matter" in cats(classify, text), text
+
+
+def test_MOD_1_an_exclamation_that_opens_like_a_question_is_no_question(classify):
+    for text in ("Vilken trevlig personal på kulturhuset, jag fick verkligen bra hjälp i dag. 😊", "Vad fint det blev i parken, tack!"):
+        assert "question" not in cats(classify, text), text
+    for text in ("Vilken tid öppnar biblioteket på lördag", "Vad kostar det att hyra lokalen, tack", "Vilken trevlig personal, när öppnar ni igen?"):
+        assert "question" in cats(classify, text), text
