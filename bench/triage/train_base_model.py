@@ -231,23 +231,33 @@ def pick_thresholds(rows, rule_categories, P, veto: float = 0.0, beta_urgent: fl
     return thresholds
 
 
+def _false_alarm_rate(rows, rule_categories, P, idx, thresholds, veto: float) -> float:
+    """Urgent false alarms among the non-urgent posts ``idx``."""
+    calm = [i for i in idx if not set(rows[i]["labels"]) & set(URGENT_CATEGORIES)]
+    if not calm:
+        return 0.0
+    predicted = combine([rule_categories[i] for i in calm], P[calm], thresholds, veto)
+    return sum(1 for p in predicted if p & set(URGENT_CATEGORIES)) / len(calm)
+
+
+def _raise_urgent(thresholds, too_many) -> list[float]:
+    """Raise the distress and threat thresholds together, step by step on ``GRID``, until
+    ``too_many(trial)`` is false (or the grid ends)."""
+    urgent = [k for k, c in enumerate(CATEGORIES) if c in URGENT_CATEGORIES]
+    floor = min(thresholds[k] for k in urgent)
+    for t in [floor] + [g for g in GRID if g > floor]:
+        trial = [max(th, t) if k in urgent else th for k, th in enumerate(thresholds)]
+        if not too_many(trial):
+            return trial
+    return trial
+
+
 def hold_urgent_false_alarms(rows, rule_categories, P, thresholds, veto: float, general, target: float = URGENT_FALSE_ALARM_TARGET) -> list[float]:
     """Raise the distress and threat thresholds together, where needed, until urgent false
     alarms on the general sets in the shared dev set's style (``general``, out of file) are
     at most ``target``: the contract's ≤ 2 %, held before recall is maximised."""
     idx = np.flatnonzero(general)
-    part_rows = [rows[i] for i in idx]
-    part_rules = [rule_categories[i] for i in idx]
-    calm = [i for i, r in enumerate(part_rows) if not set(r["labels"]) & set(URGENT_CATEGORIES)]
-    urgent = [k for k, c in enumerate(CATEGORIES) if c in URGENT_CATEGORIES]
-    floor = min(thresholds[k] for k in urgent)
-    for t in [floor] + [g for g in GRID if g > floor]:
-        trial = [max(th, t) if k in urgent else th for k, th in enumerate(thresholds)]
-        predicted = combine(part_rules, P[idx], trial, veto)
-        alarms = sum(1 for i in calm if predicted[i] & set(URGENT_CATEGORIES))
-        if not calm or alarms / len(calm) <= target:
-            return trial
-    return trial
+    return _raise_urgent(thresholds, lambda trial: _false_alarm_rate(rows, rule_categories, P, idx, trial, veto) > target)
 
 
 def hold_dev_sets(rows, rule_categories, P, thresholds, veto: float, group_of, target: float = URGENT_FALSE_ALARM_TARGET) -> list[float]:
@@ -257,21 +267,8 @@ def hold_dev_sets(rows, rule_categories, P, thresholds, veto: float, group_of, t
     alarms with the model as shipped (``P``: its in-sample probabilities). The shipped
     engine must meet the targets on the sets it is developed against; a few dozen posts
     each, one false alarm is already too many there."""
-    dev = [g for g in dict.fromkeys(group_of) if g == "contract_dev.jsonl" or (g.startswith("dev_") and "/" not in g)]
-    urgent = [k for k, c in enumerate(CATEGORIES) if c in URGENT_CATEGORIES]
-    floor = min(thresholds[k] for k in urgent)
-    for t in [floor] + [g for g in GRID if g > floor]:
-        trial = [max(th, t) if k in urgent else th for k, th in enumerate(thresholds)]
-        worst = 0.0
-        for g in dev:
-            idx = np.flatnonzero(group_of == g)
-            calm = [i for i in idx if not set(rows[i]["labels"]) & set(URGENT_CATEGORIES)]
-            predicted = combine([rule_categories[i] for i in calm], P[calm], trial, veto)
-            alarms = sum(1 for p in predicted if p & set(URGENT_CATEGORIES))
-            worst = max(worst, alarms / len(calm) if calm else 0.0)
-        if worst <= target:
-            return trial
-    return trial
+    dev = [np.flatnonzero(group_of == g) for g in dict.fromkeys(group_of) if g == "contract_dev.jsonl" or (g.startswith("dev_") and "/" not in g)]
+    return _raise_urgent(thresholds, lambda trial: any(_false_alarm_rate(rows, rule_categories, P, idx, trial, veto) > target for idx in dev))
 
 
 def main() -> int:
