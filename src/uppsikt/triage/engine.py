@@ -81,6 +81,12 @@ from .lexicon import Lexicon, default_lexicon
 _ORDER = {name: i for i, name in enumerate(CATEGORIES)}
 _VIOLATIONS = frozenset(CATEGORIES) - frozenset(NON_VIOLATION_CATEGORIES)
 URGENT_SET = frozenset(URGENT_CATEGORIES)
+# A post that is removed for what it is (an ad, a call to crime, an insult) is no fault
+# report or application because it names a service ("boka på ...", "slår sönder
+# fönstren"). Complaints and records requests stay: they must be handled whatever else
+# the post holds.
+_REMOVED_FOR_WHAT_IT_IS = frozenset(("commercial", "crime", "defamation", "hate", "copyright", "party_political", "violence_porn"))
+_BARE_CASE_RULES = frozenset(("case_matter.fault_report", "case_matter.application"))
 # Longer posts are triaged on their first part; the rest is still stored and shown.
 MAX_CHARS = 20_000
 
@@ -217,6 +223,11 @@ class Engine:
             for category, score in self.model.additions(body, found):
                 reasons.append(Reason(category, f"model.{category}", (0, len(body)), score))
                 found.add(category)
+        if "case_matter" in found and not found.isdisjoint(_REMOVED_FOR_WHAT_IT_IS):
+            kept = [r for r in reasons if r.category != "case_matter" or r.rule not in _BARE_CASE_RULES]
+            if len(kept) < len(reasons):
+                reasons = kept
+                found = {r.category for r in reasons}
         violations = found & _VIOLATIONS
         if violations:
             reasons = [r for r in reasons if r.category not in ("question", "trivial")]

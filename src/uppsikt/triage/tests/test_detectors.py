@@ -271,3 +271,21 @@ def test_MOD_1_an_exclamation_that_opens_like_a_question_is_no_question(classify
         assert "question" not in cats(classify, text), text
     for text in ("Vilken tid öppnar biblioteket på lördag", "Vad kostar det att hyra lokalen, tack", "Vilken trevlig personal, när öppnar ni igen?"):
         assert "question" in cats(classify, text), text
+
+
+def test_MOD_1_an_ad_a_call_to_crime_or_an_insult_naming_a_service_is_no_case_matter(classify):
+    """Removed for what it is: naming a service ("boka", "sönder", "bygglov") starts no case."""
+    for text, category in (
+        ("Vi på Kalles Bilvård i Tranås har 20% på rekond hela maj, boka på kallesbilvard.se 🚗✨", "commercial"),
+        ("Ikväll slår vi sönder fönstren på kommunhuset", "crime"),
+        ("Handläggaren Sara på bygglov är helt efterbliven", "defamation"),
+        ("Skriv in en falsk adress i ansökan om skolplats så kommer din unge in, alla gör så", "crime"),
+    ):
+        assert cats(classify, text) == {category}, text
+    # A complaint or a records request stays a case matter, whatever else the post holds.
+    for text in (
+        "Jag vill anmäla att chefen på tekniska kontoret Håkan Lidberg tar emot mutor från entreprenören. Utred honom!",
+        "Jag begär ut alla mejl mellan rektorn och förvaltningen om min son, rektor Lisa Berg är en lögnare",
+        "Gatlampan på Storgatan 4 är trasig, den har varit släckt i två veckor",
+    ):
+        assert "case_matter" in cats(classify, text), text
