@@ -81,10 +81,8 @@ from .lexicon import Lexicon, default_lexicon
 _ORDER = {name: i for i, name in enumerate(CATEGORIES)}
 _VIOLATIONS = frozenset(CATEGORIES) - frozenset(NON_VIOLATION_CATEGORIES)
 URGENT_SET = frozenset(URGENT_CATEGORIES)
-# A post that is removed for what it is (an ad, a call to crime, an insult) is no fault
-# report or application because it names a service ("boka på ...", "slår sönder
-# fönstren"). Complaints and records requests stay: they must be handled whatever else
-# the post holds.
+# Removed for what it is: such a post starts no fault report or application by naming a
+# service (``_without_bare_case``).
 _REMOVED_FOR_WHAT_IT_IS = frozenset(("commercial", "crime", "defamation", "hate", "copyright", "party_political", "violence_porn"))
 _BARE_CASE_RULES = frozenset(("case_matter.fault_report", "case_matter.application"))
 # Longer posts are triaged on their first part; the rest is still stored and shown.
@@ -191,7 +189,9 @@ class Engine:
         reasons, ctx = detect(body, self.lexicon)
         found = {r.category for r in reasons}
         overruled: tuple[Reason, ...] = ()
-        if self.base_model is not None:
+        if self.base_model is None:
+            reasons, found = _without_bare_case(reasons, found)
+        else:
             rule_urgent = not found.isdisjoint(URGENT_CATEGORIES)
             rule_violation = not found.isdisjoint(_VIOLATIONS)
             additions, unlikely = self.base_model.score(ctx.nz, judge=found if rule_violation else ())
@@ -205,6 +205,7 @@ class Engine:
                     reasons = [r for r in reasons if r.category not in drop]
                     found = {r.category for r in reasons}
                     rule_violation = not found.isdisjoint(_VIOLATIONS)
+            reasons, found = _without_bare_case(reasons, found)
             for category, score, span in additions:
                 if category in found or category in ctx.ruled_out:
                     # The rules' explicit "not" ("ett stort fan av biblioteket") stands.
@@ -223,11 +224,6 @@ class Engine:
             for category, score in self.model.additions(body, found):
                 reasons.append(Reason(category, f"model.{category}", (0, len(body)), score))
                 found.add(category)
-        if "case_matter" in found and not found.isdisjoint(_REMOVED_FOR_WHAT_IT_IS):
-            kept = [r for r in reasons if r.category != "case_matter" or r.rule not in _BARE_CASE_RULES]
-            if len(kept) < len(reasons):
-                reasons = kept
-                found = {r.category for r in reasons}
         violations = found & _VIOLATIONS
         if violations:
             reasons = [r for r in reasons if r.category not in ("question", "trivial")]
@@ -255,6 +251,16 @@ class Engine:
             text=text,
             overruled=overruled,
         )
+
+
+def _without_bare_case(reasons: list[Reason], found: set[str]) -> tuple[list[Reason], set[str]]:
+    """A post removed for what it is (an ad, a call to crime, an insult) starts no fault
+    report or application because it names a service ("boka på ...", "slår sönder
+    fönstren"); a complaint or a records request stays."""
+    if "case_matter" not in found or found.isdisjoint(_REMOVED_FOR_WHAT_IT_IS):
+        return reasons, found
+    reasons = [r for r in reasons if r.category != "case_matter" or r.rule not in _BARE_CASE_RULES]
+    return reasons, {r.category for r in reasons}
 
 
 def _calm(ctx, found: set[str], rule_violation: bool) -> bool:
