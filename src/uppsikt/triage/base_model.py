@@ -26,6 +26,12 @@ Trained by ``bench/triage/train_base_model.py`` from the labelled sets in
 threshold on posts the model did not see, and written to ``models_data/base.npz``. The
 weights are half a logistic regression and half an NB-LR, mixed into one matrix, so
 scoring does not know or care (ADR 0100, addendum 6).
+
+A second opinion on urgency (``SecondOpinion``) reads the same features through a small
+hidden layer, so it can weigh words together ("vet var" with "bor", a date with a
+goodbye) where the linear weights can only add them. It is asked only where the linear
+model finds distress or threat possible (``SecondOpinion.gate``) but not likely enough,
+and it can only add distress or threat, never drop anything (ADR 0100, addendum 7).
 """
 
 from __future__ import annotations
@@ -104,6 +110,25 @@ def text_features(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class SecondOpinion:
+    """A hidden layer over the linear model's features, for the urgent categories only:
+    p = logistic(relu(sum of the features' hidden rows + hidden_bias) @ out + out_bias)."""
+
+    categories: tuple[str, ...]     # the urgent categories it speaks for
+    hidden: np.ndarray              # (features + 1) x units, aligned with BaseModel.names
+    hidden_bias: np.ndarray         # per unit
+    out: np.ndarray                 # units x categories
+    out_bias: np.ndarray            # per category
+    thresholds: np.ndarray          # probability at which it adds a category
+    gate: float                     # consulted only where the linear probability is at least this
+
+    def probabilities(self, hidden_total: np.ndarray) -> np.ndarray:
+        h = np.maximum(hidden_total + self.hidden_bias, 0.0)
+        z = np.clip(h @ self.out + self.out_bias, -50.0, 50.0)
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
 class BaseModel:
     """Scores are sums of weight rows: a word's row (its own weight plus its n-grams',
     summed the first time the word is seen and kept) and a word pair's row."""
@@ -113,6 +138,7 @@ class BaseModel:
     weights: np.ndarray             # (features + 1) x categories, row 0 all zero
     bias: np.ndarray                # per category
     thresholds: np.ndarray          # probability at which a category is added, per category
+    second: SecondOpinion | None = None
     index: dict[str, int] = field(init=False, repr=False, compare=False)
     pairs: dict[tuple[str, str], int] = field(init=False, repr=False, compare=False)
     cuts: np.ndarray = field(init=False, repr=False, compare=False)
@@ -121,6 +147,11 @@ class BaseModel:
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
     _scorer: object = field(init=False, repr=False, compare=False)
     _bits: dict = field(init=False, repr=False, compare=False)
+    # The weights scored: the categories' columns, then (with a second opinion) a copy of
+    # each urgent category's column whose cut is the second opinion's gate.
+    _wide: np.ndarray = field(init=False, repr=False, compare=False)
+    _gates: tuple = field(init=False, repr=False, compare=False)
+    _hidden_scorer: object = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         index = {name: i for i, name in enumerate(self.names) if i}
@@ -128,26 +159,40 @@ class BaseModel:
         object.__setattr__(self, "pairs", {tuple(name.split(" ")): i for name, i in index.items() if " " in name})
         # logistic(total + bias) >= threshold  <=>  total >= logit(threshold) - bias
         t = np.clip(self.thresholds.astype(np.float64), 1e-6, 1 - 1e-6)
-        object.__setattr__(self, "cuts", (np.log(t / (1.0 - t)) - self.bias).astype(np.float32))
-        object.__setattr__(self, "veto_cuts", (math.log(VETO / (1.0 - VETO)) - self.bias).astype(np.float32))
+        cuts = np.log(t / (1.0 - t)) - self.bias
+        veto_cuts = math.log(VETO / (1.0 - VETO)) - self.bias
+        wide, gates = self.weights, ()
+        if self.second is not None:
+            # (column in the wide matrix, the category's column, the second opinion's output)
+            gates = tuple((len(self.categories) + u, self.categories.index(c), u) for u, c in enumerate(self.second.categories))
+            columns = [k for _, k, _ in gates]
+            wide = np.hstack([self.weights, self.weights[:, columns]])
+            gate = math.log(self.second.gate / (1.0 - self.second.gate))
+            cuts = np.concatenate([cuts, gate - self.bias[columns]])
+            veto_cuts = np.concatenate([veto_cuts, np.full(len(columns), -1e30)])
+        object.__setattr__(self, "_wide", np.ascontiguousarray(wide, dtype=np.float32))
+        object.__setattr__(self, "_gates", gates)
+        object.__setattr__(self, "cuts", cuts.astype(np.float32))
+        object.__setattr__(self, "veto_cuts", veto_cuts.astype(np.float32))
         object.__setattr__(self, "_cache", [self._new_cache()])
         object.__setattr__(self, "_lock", threading.Lock())
         object.__setattr__(self, "_bits", {c: 1 << k for k, c in enumerate(self.categories)})
-        scorer = None
-        if _linear is not None and len(self.categories) <= 64:
-            scorer = _linear.Scorer(
-                "\n".join(self.names).encode("utf-8"),
-                np.ascontiguousarray(self.weights, dtype=np.float32).tobytes(),
-                len(self.categories),
-                [float(c) for c in self.cuts],
-                [float(v) for v in self.veto_cuts],
-            )
+        scorer = hidden_scorer = None
+        if _linear is not None and wide.shape[1] <= 64:
+            names = "\n".join(self.names).encode("utf-8")
+            scorer = _linear.Scorer(names, self._wide.tobytes(), wide.shape[1], [float(c) for c in self.cuts], [float(v) for v in self.veto_cuts])
+            if self.second is not None:
+                units = self.second.hidden.shape[1]
+                hidden = np.ascontiguousarray(self.second.hidden, dtype=np.float32)
+                hidden_scorer = _linear.Scorer(names, hidden.tobytes(), units, [1e30] * units, [-1e30] * units)
         object.__setattr__(self, "_scorer", scorer)
+        object.__setattr__(self, "_hidden_scorer", hidden_scorer)
 
     def without_c(self) -> "BaseModel":
         """The same model scored by the Python code alone (to check the two agree)."""
-        twin = BaseModel(categories=self.categories, names=self.names, weights=self.weights, bias=self.bias, thresholds=self.thresholds)
+        twin = BaseModel(categories=self.categories, names=self.names, weights=self.weights, bias=self.bias, thresholds=self.thresholds, second=self.second)
         object.__setattr__(twin, "_scorer", None)
+        object.__setattr__(twin, "_hidden_scorer", None)
         return twin
 
     def _new_cache(self) -> tuple[dict, np.ndarray]:
@@ -155,14 +200,14 @@ class BaseModel:
         zero row. A full cache is replaced by a new one, never changed under a reader's
         feet: a word's row is written before the word is entered, and a table never grows."""
         known: dict = {pair: n for n, pair in enumerate(self.pairs, start=1)}
-        table = np.zeros((len(known) + CACHED_WORDS + 1, len(self.categories)), dtype=np.float32)
+        table = np.zeros((len(known) + CACHED_WORDS + 1, self._wide.shape[1]), dtype=np.float32)
         if known:
-            table[1 : len(known) + 1] = self.weights[list(self.pairs.values())]
+            table[1 : len(known) + 1] = self._wide[list(self.pairs.values())]
         return known, table
 
     def _word_weights(self, word: str) -> np.ndarray:
         rows = [i for i in map(self.index.get, word_features(word)) if i]
-        return self.weights[rows].sum(axis=0)
+        return self._wide[rows].sum(axis=0)
 
     def _remember(self, word: str, weights: np.ndarray) -> None:
         with self._lock:
@@ -220,16 +265,33 @@ class BaseModel:
         if self._scorer is not None:
             return np.asarray(self._scorer.totals(text), dtype=np.float64)
         words = _fold(text).split()
-        return self._total(words).astype(np.float64) if words else np.zeros(len(self.categories))
+        return self._total(words).astype(np.float64) if words else np.zeros(self._wide.shape[1])
 
     def _window_strongest(self, text: str, k: int) -> tuple[float, str]:
         if self._scorer is not None:
             return self._scorer.strongest(text, k)
         return max(self.contributions(_fold(text).split(), k))
 
+    def _hidden_total(self, text: str) -> np.ndarray:
+        """The second opinion's hidden rows summed over a window's features."""
+        if self._hidden_scorer is not None:
+            return np.asarray(self._hidden_scorer.totals(text), dtype=np.float64)
+        words = _fold(text).split()
+        rows = [i for w in dict.fromkeys(words) for i in map(self.index.get, word_features(w)) if i]
+        rows += [self.pairs[p] for p in dict.fromkeys(zip(words, words[1:])) if p in self.pairs]
+        return self.second.hidden[rows].sum(axis=0, dtype=np.float64)
+
+    def second_opinion(self, nz: Normalized) -> dict[str, float]:
+        """The second opinion's probability for each urgent category (the highest over a
+        long post's windows), whatever the gate says; {} without a second opinion."""
+        if self.second is None:
+            return {}
+        best = np.max([self.second.probabilities(self._hidden_total(t)) for t in _windows(nz.norm)], axis=0)
+        return {c: float(p) for c, p in zip(self.second.categories, best)}
+
     def probabilities(self, nz: Normalized) -> dict[str, float]:
         """Every category's probability (the highest over a long post's windows)."""
-        total = np.max([self._window_totals(t) for t in _windows(nz.norm)], axis=0) + self.bias
+        total = np.max([self._window_totals(t)[: len(self.categories)] for t in _windows(nz.norm)], axis=0) + self.bias
         return {c: _logistic(float(t)) for c, t in zip(self.categories, total)}
 
     def score(self, nz: Normalized, judge=frozenset()) -> tuple[list[tuple[str, float, tuple[int, int]]], frozenset[str]]:
@@ -275,7 +337,29 @@ class BaseModel:
                 continue
             probability = _logistic(float(totals[best][k] + self.bias[k]))
             found.append((self.categories[k], probability, _span_of(nz, feature)))
+        if self._gates and passed >> len(self.categories):
+            found += self._second_additions(nz, passed, seen)
         return found, unlikely
+
+    def _second_additions(self, nz: Normalized, passed: int, seen) -> list[tuple[str, float, tuple[int, int]]]:
+        """Where the linear model finds an urgent category possible (its gate) but passes
+        none, the second opinion may add one: the likelier of those past its threshold."""
+        if any(passed >> k & 1 for _, k, _ in self._gates):
+            return []
+        best = None
+        for text, p in seen:
+            if not p >> len(self.categories):
+                continue
+            probs = self.second.probabilities(self._hidden_total(text))
+            for column, k, u in self._gates:
+                if p >> column & 1 and probs[u] >= self.second.thresholds[u] and (best is None or probs[u] > best[0]):
+                    best = (float(probs[u]), k, text)
+        if best is None:
+            return []
+        probability, k, text = best
+        strongest, feature = self._window_strongest(text, k)
+        span = _span_of(nz, feature) if strongest > 0 else (0, len(nz.original))
+        return [(self.categories[k], probability, span)]
 
 
 def _windows(norm: str) -> list[str]:
@@ -300,9 +384,20 @@ def _span_of(nz: Normalized, feature: str) -> tuple[int, int]:
     return nz.norm_span(start + 1, start + 1 + len(feature))
 
 
-def save_base_model(path: Path, categories, names, weights, bias, thresholds) -> None:
+def save_base_model(path: Path, categories, names, weights, bias, thresholds, second: SecondOpinion | None = None) -> None:
     """Write the model as a compressed NumPy archive (no pickled objects)."""
     blob = np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8)
+    extra = {}
+    if second is not None:
+        extra = {
+            "second_categories": np.frombuffer("\n".join(second.categories).encode("utf-8"), dtype=np.uint8),
+            "second_hidden": np.asarray(second.hidden, dtype=np.float16),
+            "second_hidden_bias": np.asarray(second.hidden_bias, dtype=np.float32),
+            "second_out": np.asarray(second.out, dtype=np.float32),
+            "second_out_bias": np.asarray(second.out_bias, dtype=np.float32),
+            "second_thresholds": np.asarray(second.thresholds, dtype=np.float32),
+            "second_gate": np.asarray([second.gate], dtype=np.float32),
+        }
     with open(path, "wb") as fh:
         np.savez_compressed(
             fh,
@@ -311,6 +406,7 @@ def save_base_model(path: Path, categories, names, weights, bias, thresholds) ->
             weights=np.asarray(weights, dtype=np.float16),
             bias=np.asarray(bias, dtype=np.float32),
             thresholds=np.asarray(thresholds, dtype=np.float32),
+            **extra,
         )
 
 
@@ -324,6 +420,21 @@ def load_base_model(path: Path = MODEL_PATH) -> BaseModel | None:
         weights = data["weights"].astype(np.float32)
         bias = data["bias"].astype(np.float32)
         thresholds = data["thresholds"].astype(np.float32)
+        second = None
+        if "second_hidden" in data:
+            second = SecondOpinion(
+                categories=tuple(data["second_categories"].tobytes().decode("utf-8").split("\n")),
+                hidden=data["second_hidden"].astype(np.float32),
+                hidden_bias=data["second_hidden_bias"].astype(np.float32),
+                out=data["second_out"].astype(np.float32),
+                out_bias=data["second_out_bias"].astype(np.float32),
+                thresholds=data["second_thresholds"].astype(np.float32),
+                gate=float(data["second_gate"][0]),
+            )
+    if second is not None:
+        units = second.hidden.shape[1]
+        if second.hidden.shape != (len(names), units) or second.out.shape != (units, len(second.categories)) or not set(second.categories) <= set(categories):
+            raise ValueError(f"{path}: the second opinion does not fit the model")
     if weights.shape != (len(names), len(categories)) or bias.shape != (len(categories),) or thresholds.shape != (len(categories),):
         raise ValueError(f"{path}: weights {weights.shape} do not fit {len(names)} features x {len(categories)} categories")
-    return BaseModel(categories=categories, names=names, weights=weights, bias=bias, thresholds=thresholds)
+    return BaseModel(categories=categories, names=names, weights=weights, bias=bias, thresholds=thresholds, second=second)

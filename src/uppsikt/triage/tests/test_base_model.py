@@ -268,3 +268,64 @@ def test_MOD_7_model_does_not_add_back_a_category_a_rule_ruled_out():
     # ... the rule's "not" holds it back.
     decision = e.classify(fan)
     assert "profanity" not in decision.categories and decision.categories == ("trivial",)
+
+
+def _with_second(shipped, word: str, gate: float):
+    """The shipped linear model with a second opinion that is sure of a threat exactly
+    where ``word`` occurs (a hidden unit fed by that word's row alone)."""
+    import numpy as np
+
+    from uppsikt.triage.base_model import BaseModel, SecondOpinion
+
+    hidden = np.zeros((len(shipped.names), 4), dtype=np.float32)
+    hidden[shipped.names.index(word), 0] = 10.0
+    out = np.zeros((4, 2), dtype=np.float32)
+    out[0, 1] = 1.0  # unit 0 speaks for threat only
+    second = SecondOpinion(
+        categories=("distress", "threat"),
+        hidden=hidden,
+        hidden_bias=np.zeros(4, dtype=np.float32),
+        out=out,
+        out_bias=np.array([-5.0, -5.0], dtype=np.float32),
+        thresholds=np.array([0.9, 0.9], dtype=np.float32),
+        gate=gate,
+    )
+    return BaseModel(categories=shipped.categories, names=shipped.names, weights=shipped.weights, bias=shipped.bias, thresholds=shipped.thresholds, second=second)
+
+
+def test_MOD_2_second_opinion_adds_urgency_the_linear_model_misses(tmp_path):
+    """The second opinion (a hidden layer over the same features) may add distress or
+    threat where the linear model finds it possible but passes neither; it is asked
+    nothing past its gate, and it never drops a finding. Its reason marks the linear
+    model's strongest word, so the editor still sees why."""
+    from uppsikt.triage.base_model import load_base_model, save_base_model
+    from uppsikt.triage.detectors import detect
+
+    e = engine(True)
+    shipped = e.base_model
+    trigger, plain = "Öppnar biblioteket på lördag?", "Öppnar simhallen på lördag?"
+    assert not e.classify(trigger).urgent and not e.classify(plain).urgent
+    e.base_model = _with_second(shipped, "biblioteket", gate=1e-9)
+    nz = detect(trigger, e.lexicon)[1].nz
+    assert e.base_model.second_opinion(nz)["threat"] > 0.99
+    decision = e.classify(trigger)
+    assert decision.urgent and decision.categories == ("threat",)
+    reason = [r for r in decision.reasons if r.category == "threat"][0]
+    assert reason.rule == "base_model.threat" and reason.score > 0.99
+    assert not e.classify(plain).urgent
+    # The C loop and the Python code agree.
+    twin = e.base_model.without_c()
+    assert twin.score(nz) == e.base_model.score(nz)
+    assert abs(twin.second_opinion(nz)["threat"] - e.base_model.second_opinion(nz)["threat"]) < 1e-6
+    # Past the gate (the linear model finds no threat possible) it is not asked.
+    e.base_model = _with_second(shipped, "biblioteket", gate=1 - 1e-9)
+    assert not e.classify(trigger).urgent
+    # It only adds: what the rules find urgent stays urgent.
+    assert e.classify("Jag ska döda dig på biblioteket imorgon").urgent
+    # It is written with the model and read back.
+    path = tmp_path / "model.npz"
+    model = _with_second(shipped, "biblioteket", gate=1e-9)
+    save_base_model(path, model.categories, model.names, model.weights, model.bias, model.thresholds, model.second)
+    again = load_base_model(path)
+    assert again.second.categories == ("distress", "threat") and abs(again.second.gate - 1e-9) < 1e-12
+    assert again.second_opinion(nz)["threat"] > 0.99
