@@ -483,7 +483,24 @@ def _condemned(c: Context) -> bool:
     return c.has("hate.condemn") and not c.has("hate.not_condemn")
 
 
+_WELCOME = re.compile(r"\bvälkom(?:na|men|nar)\b(?! att)")
+
+
+def _welcomes_group(c: Context) -> bool:
+    """"Invandrare och flyktingar är välkomna här": a welcome to a group, with no negation,
+    slur, dehumanising word or swearing, is no hate, however the model reads the group's
+    name ("välkomna att åka hem" is no welcome)."""
+    return (
+        c.has("hate.group")
+        and _WELCOME.search(c.nz.norm) is not None
+        and not (c.has("negation") or c.has("hate.slur") or c.has("hate.dehumanise") or c.has("profanity.swear") or c.has("threat.verb"))
+    )
+
+
 def detect_hate(c: Context) -> list[Reason]:
+    if _welcomes_group(c):
+        c.ruled_out += ("hate",)
+        return []
     if not (c.has("hate.slur") or c.has("hate.sexist") or (c.has("hate.group") and (c.has("hate.dehumanise") or c.has("threat.verb") or c.has("profanity.swear")))):
         return []
     condemned = _condemned(c)

@@ -329,3 +329,29 @@ def test_MOD_2_second_opinion_adds_urgency_the_linear_model_misses(tmp_path):
     again = load_base_model(path)
     assert again.second.categories == ("distress", "threat") and abs(again.second.gate - 1e-9) < 1e-12
     assert again.second_opinion(nz)["threat"] > 0.99
+
+
+def test_MOD_7_model_does_not_call_a_welcome_to_a_group_hate():
+    """"Invandrare och flyktingar är välkomna här" names groups that hate posts name too;
+    the hate rule rules hate out for a welcome with no negation, and the model may not add
+    it back however sure it is (shifted to 0.99 here). "Inte välkomna" is still hate."""
+    import math
+
+    import numpy as np
+
+    from uppsikt.triage.base_model import BaseModel
+    from uppsikt.triage.detectors import detect
+
+    e = engine(True)
+    welcome, refusal = "Invandrare och flyktingar är välkomna här", "Invandrare och flyktingar är inte välkomna här"
+    assert detect(welcome, e.lexicon)[1].ruled_out == ("hate",)
+    shipped = e.base_model
+    k = shipped.categories.index("hate")
+    nz = detect(welcome, e.lexicon)[1].nz
+    p = shipped.probabilities(nz)["hate"]
+    bias = shipped.bias.copy()
+    bias[k] += math.log(0.99 / 0.01) - math.log(p / (1 - p))
+    e.base_model = BaseModel(categories=shipped.categories, names=shipped.names, weights=shipped.weights, bias=bias.astype(np.float32), thresholds=shipped.thresholds)
+    assert "hate" in [category for category, _, _ in e.base_model.score(nz)[0]]
+    assert e.classify(welcome).categories == ("trivial",)
+    assert "hate" in e.classify(refusal).categories
