@@ -32,8 +32,8 @@ pairs). Per category the weights are half a plain logistic regression and half a
 4. The second opinion on urgency (``base_model.SecondOpinion``: one hidden layer of
    ``SECOND_UNITS`` over the features the linear model keeps) is scored out of file in the
    same folds and trained on all the files. Its threshold is the lowest on
-   ``SECOND_GRID`` that keeps urgent false alarms at or under 2 % both on the general sets
-   out of file and on every dev set in sample. The out-of-file measures are reported at
+   ``SECOND_GRID`` that keeps urgent false alarms at or under 1.6 % on the general sets out
+   of file (``SECOND_FALSE_ALARM_TARGET``) and at or under 2 % on every dev set in sample. The out-of-file measures are reported at
    these thresholds (``--no-second``: the linear model alone).
 5. With ``--write``, the model replaces ``src/uppsikt/triage/models_data/base.npz``.
 
@@ -86,6 +86,10 @@ SECOND_UNITS = 32
 SECOND_EPOCHS = 8
 SECOND_GATE = 0.1
 SECOND_GRID = [round(x, 2) for x in np.arange(0.1, 0.99, 0.05)]
+# The second opinion's own ceiling on out-of-file urgent false alarms on the general sets:
+# 0.4 points under the contract's 2 %, room for the spread between one writer and the next
+# (at 2 % it found half a point more on the fresh sets and sat at the ceiling there).
+SECOND_FALSE_ALARM_TARGET = 0.016
 URGENT_LIST = [c for c in CATEGORIES if c in URGENT_CATEGORIES]
 
 
@@ -322,17 +326,17 @@ def _urgent_recall(rows, rule_categories, P, idx, thresholds, veto: float, Q=Non
     return sum(1 for p in predicted if p & set(URGENT_CATEGORIES)) / len(hot)
 
 
-def pick_second(rows, rule_categories, P, Q, thresholds, veto: float, general, dev, P_shipped, Q_shipped, target: float = URGENT_FALSE_ALARM_TARGET) -> list[float]:
+def pick_second(rows, rule_categories, P, Q, thresholds, veto: float, general, dev, P_shipped, Q_shipped, target: float = SECOND_FALSE_ALARM_TARGET) -> list[float]:
     """The second opinion's threshold, once the linear thresholds are settled: the lowest on
-    ``SECOND_GRID`` (the most urgent posts found) that keeps urgent false alarms at or under
-    ``target`` both out of file on the general sets (``general``) and in sample on every
-    dev set the tests check (``dev``, with the model as shipped)."""
+    ``SECOND_GRID`` (the most urgent posts found) that keeps urgent false alarms out of file
+    on the general sets (``general``) at or under ``target``, and in sample on every dev set
+    the tests check (``dev``, with the model as shipped) at or under the contract's 2 %."""
     idx = np.flatnonzero(general)
     for s in SECOND_GRID:
         st = [s] * len(URGENT_LIST)
         if _false_alarm_rate(rows, rule_categories, P, idx, thresholds, veto, Q, st) > target:
             continue
-        if any(_false_alarm_rate(rows, rule_categories, P_shipped, d, thresholds, veto, Q_shipped, st) > target for d in dev):
+        if any(_false_alarm_rate(rows, rule_categories, P_shipped, d, thresholds, veto, Q_shipped, st) > URGENT_FALSE_ALARM_TARGET for d in dev):
             continue
         return st
     return [1.01] * len(URGENT_LIST)
