@@ -122,10 +122,11 @@ class SecondOpinion:
     thresholds: np.ndarray          # probability at which it adds a category
     gate: float                     # consulted only where the linear probability is at least this
 
+    def logits(self, hidden_total: np.ndarray) -> np.ndarray:
+        return np.maximum(hidden_total + self.hidden_bias, 0.0) @ self.out + self.out_bias
+
     def probabilities(self, hidden_total: np.ndarray) -> np.ndarray:
-        h = np.maximum(hidden_total + self.hidden_bias, 0.0)
-        z = np.clip(h @ self.out + self.out_bias, -50.0, 50.0)
-        return 1.0 / (1.0 + np.exp(-z))
+        return 1.0 / (1.0 + np.exp(-np.clip(self.logits(hidden_total), -50.0, 50.0)))
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class BaseModel:
     _wide: np.ndarray = field(init=False, repr=False, compare=False)
     _gates: tuple = field(init=False, repr=False, compare=False)
     _hidden_scorer: object = field(init=False, repr=False, compare=False)
+    _second_cuts: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         index = {name: i for i, name in enumerate(self.names) if i}
@@ -172,6 +174,11 @@ class BaseModel:
             veto_cuts = np.concatenate([veto_cuts, np.full(len(columns), -1e30)])
         object.__setattr__(self, "_wide", np.ascontiguousarray(wide, dtype=np.float32))
         object.__setattr__(self, "_gates", gates)
+        second_cuts = ()
+        if self.second is not None:
+            st = np.clip(self.second.thresholds.astype(np.float64), 1e-6, 1 - 1e-6)
+            second_cuts = tuple(float(c) for c in np.log(st / (1.0 - st)))
+        object.__setattr__(self, "_second_cuts", second_cuts)
         object.__setattr__(self, "cuts", cuts.astype(np.float32))
         object.__setattr__(self, "veto_cuts", veto_cuts.astype(np.float32))
         object.__setattr__(self, "_cache", [self._new_cache()])
@@ -350,13 +357,14 @@ class BaseModel:
         for text, p in seen:
             if not p >> len(self.categories):
                 continue
-            probs = self.second.probabilities(self._hidden_total(text))
+            z = self.second.logits(self._hidden_total(text))
             for column, k, u in self._gates:
-                if p >> column & 1 and probs[u] >= self.second.thresholds[u] and (best is None or probs[u] > best[0]):
-                    best = (float(probs[u]), k, text)
+                if p >> column & 1 and z[u] >= self._second_cuts[u] and (best is None or z[u] > best[0]):
+                    best = (float(z[u]), k, text)
         if best is None:
             return []
-        probability, k, text = best
+        logit, k, text = best
+        probability = _logistic(logit)
         strongest, feature = self._window_strongest(text, k)
         span = _span_of(nz, feature) if strongest > 0 else (0, len(nz.original))
         return [(self.categories[k], probability, span)]
