@@ -176,7 +176,7 @@ def predict(feats: Features, W, bias, texts: list[str], rule_categories=None) ->
     return 1.0 / (1.0 + np.exp(-(X @ W + bias)))
 
 
-def fit_second(X: csr_matrix, labels: list[list[str]], seed: int = 0):
+def fit_second(X: csr_matrix, labels: list[list[str]], seed: int = 0, units: int = SECOND_UNITS, epochs: int = SECOND_EPOCHS):
     """One hidden layer of ``SECOND_UNITS`` over the features ``X``, one logistic output per
     urgent category: (hidden weights, hidden bias, output weights, output bias)."""
     import warnings
@@ -184,7 +184,7 @@ def fit_second(X: csr_matrix, labels: list[list[str]], seed: int = 0):
     y = np.array([[c in ls for c in URGENT_LIST] for ls in labels], dtype=int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        net = MLPClassifier(hidden_layer_sizes=(SECOND_UNITS,), alpha=1e-4, batch_size=256, max_iter=SECOND_EPOCHS, random_state=seed).fit(X, y)
+        net = MLPClassifier(hidden_layer_sizes=(units,), alpha=1e-4, batch_size=256, max_iter=epochs, random_state=seed).fit(X, y)
     return net.coefs_[0].astype(np.float32), net.intercepts_[0].astype(np.float32), net.coefs_[1].astype(np.float32), net.intercepts_[1].astype(np.float32)
 
 
@@ -393,6 +393,8 @@ def main() -> int:
     parser.add_argument("--beta-urgent", type=float, default=1.25, help="F-beta for the distress and threat thresholds")
     parser.add_argument("--beta-other", type=float, default=0.5, help="F-beta for the other categories' thresholds")
     parser.add_argument("--no-second", action="store_true", help="no second opinion on urgency (the linear model alone)")
+    parser.add_argument("--second-units", type=int, default=SECOND_UNITS)
+    parser.add_argument("--second-epochs", type=int, default=SECOND_EPOCHS)
     args = parser.parse_args()
 
     groups = training_groups()
@@ -413,7 +415,7 @@ def main() -> int:
         if Q is not None:
             # The second opinion reads the features the linear model keeps, as shipped.
             keep = np.flatnonzero(np.abs(W).max(axis=1) >= max(args.min_weight, 1e-6))
-            net = fit_second(feats.matrix([rows[i]["text"] for i in train], grow=False)[:, keep], [rows[i]["labels"] for i in train])
+            net = fit_second(feats.matrix([rows[i]["text"] for i in train], grow=False)[:, keep], [rows[i]["labels"] for i in train], units=args.second_units, epochs=args.second_epochs)
             Q[test] = predict_second(net, feats.matrix([rows[i]["text"] for i in test], grow=False)[:, keep])
     if args.dump:
         import pickle
@@ -432,7 +434,7 @@ def main() -> int:
     second = Q_shipped = None
     if Q is not None:
         X_kept = feats.matrix([r["text"] for r in rows], grow=False)[:, keep]
-        hidden, hidden_bias, out, out_bias = fit_second(X_kept, [r["labels"] for r in rows])
+        hidden, hidden_bias, out, out_bias = fit_second(X_kept, [r["labels"] for r in rows], units=args.second_units, epochs=args.second_epochs)
         hidden[0] = 0.0  # row 0: the unknown feature
         hidden = hidden.astype(np.float16).astype(np.float32)
         Q_shipped = predict_second((hidden, hidden_bias, out, out_bias), X_kept)
@@ -450,7 +452,7 @@ def main() -> int:
         "c": args.c,
         "thresholds": dict(zip(CATEGORIES, thresholds, strict=True)),
         "thresholds_before_dev_sets": dict(zip(CATEGORIES, out_of_file_thresholds, strict=True)),
-        "second_opinion": None if second is None else {"units": SECOND_UNITS, "gate": SECOND_GATE, "thresholds": dict(zip(URGENT_LIST, map(float, second_thresholds)))},
+        "second_opinion": None if second is None else {"units": args.second_units, "epochs": args.second_epochs, "gate": SECOND_GATE, "thresholds": dict(zip(URGENT_LIST, map(float, second_thresholds)))},
         "out_of_file": {
             "all": {"rules": report(rows, rule_categories), "rules_and_model": report(rows, combined)},
             "new_writers": {
