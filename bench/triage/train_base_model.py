@@ -302,28 +302,27 @@ def pick_thresholds(rows, rule_categories, P, veto: float = 0.0, beta_urgent: fl
     return thresholds
 
 
+def _urgent_share(rows, rule_categories, P, idx, thresholds, veto: float, Q=None, second_thresholds=None, labelled_urgent: bool = False) -> float:
+    """The share flagged urgent among the posts ``idx`` whose labels are (``labelled_urgent``)
+    or are not urgent: urgent recall, or urgent false alarms."""
+    part = [i for i in idx if bool(set(rows[i]["labels"]) & set(URGENT_CATEGORIES)) == labelled_urgent]
+    if not part:
+        return 1.0 if labelled_urgent else 0.0
+    rc = [rule_categories[i] for i in part]
+    predicted = combine(rc, P[part], thresholds, veto)
+    if Q is not None:
+        predicted = add_second(rc, P[part], Q[part], thresholds, predicted, second_thresholds)
+    return sum(1 for p in predicted if p & set(URGENT_CATEGORIES)) / len(part)
+
+
 def _false_alarm_rate(rows, rule_categories, P, idx, thresholds, veto: float, Q=None, second_thresholds=None) -> float:
     """Urgent false alarms among the non-urgent posts ``idx``."""
-    calm = [i for i in idx if not set(rows[i]["labels"]) & set(URGENT_CATEGORIES)]
-    if not calm:
-        return 0.0
-    rc = [rule_categories[i] for i in calm]
-    predicted = combine(rc, P[calm], thresholds, veto)
-    if Q is not None:
-        predicted = add_second(rc, P[calm], Q[calm], thresholds, predicted, second_thresholds)
-    return sum(1 for p in predicted if p & set(URGENT_CATEGORIES)) / len(calm)
+    return _urgent_share(rows, rule_categories, P, idx, thresholds, veto, Q, second_thresholds, labelled_urgent=False)
 
 
 def _urgent_recall(rows, rule_categories, P, idx, thresholds, veto: float, Q=None, second_thresholds=None) -> float:
     """Urgent recall among the urgent posts ``idx``."""
-    hot = [i for i in idx if set(rows[i]["labels"]) & set(URGENT_CATEGORIES)]
-    if not hot:
-        return 1.0
-    rc = [rule_categories[i] for i in hot]
-    predicted = combine(rc, P[hot], thresholds, veto)
-    if Q is not None:
-        predicted = add_second(rc, P[hot], Q[hot], thresholds, predicted, second_thresholds)
-    return sum(1 for p in predicted if p & set(URGENT_CATEGORIES)) / len(hot)
+    return _urgent_share(rows, rule_categories, P, idx, thresholds, veto, Q, second_thresholds, labelled_urgent=True)
 
 
 def pick_second(rows, rule_categories, P, Q, thresholds, veto: float, general, dev, P_shipped, Q_shipped, target: float = SECOND_FALSE_ALARM_TARGET) -> list[float]:

@@ -240,15 +240,26 @@ def test_MOD_1_a_text_is_one_window_exactly_when_it_has_at_most_WINDOW_words():
     assert len(_windows(" " + "a " * (WINDOW + 1))) == 2
 
 
-def test_MOD_7_model_does_not_add_back_a_category_a_rule_ruled_out():
-    """"Ett stort fan av biblioteket" is no swearing: the profanity rule sees "fan" and rules
-    it out on its context, and the shipped model may not add profanity back, however sure
-    it is. The model is shifted so that it is sure (0.99) whatever it learnt."""
+def _made_sure(shipped, nz, category: str):
+    """The shipped model shifted (its bias for ``category``) until it is 99 % sure of
+    ``category`` for ``nz``, whatever it learnt."""
     import math
 
     import numpy as np
 
     from uppsikt.triage.base_model import BaseModel
+
+    k = shipped.categories.index(category)
+    p = shipped.probabilities(nz)[category]
+    bias = shipped.bias.copy()
+    bias[k] += math.log(0.99 / 0.01) - math.log(p / (1 - p))
+    return BaseModel(categories=shipped.categories, names=shipped.names, weights=shipped.weights, bias=bias.astype(np.float32), thresholds=shipped.thresholds)
+
+
+def test_MOD_7_model_does_not_add_back_a_category_a_rule_ruled_out():
+    """"Ett stort fan av biblioteket" is no swearing: the profanity rule sees "fan" and rules
+    it out on its context, and the shipped model may not add profanity back, however sure
+    it is. The model is shifted so that it is sure (0.99) whatever it learnt."""
     from uppsikt.triage.detectors import detect
 
     e = engine(True)
@@ -258,10 +269,7 @@ def test_MOD_7_model_does_not_add_back_a_category_a_rule_ruled_out():
     shipped = e.base_model
     k = shipped.categories.index("profanity")
     nz = detect(fan, e.lexicon)[1].nz
-    p = shipped.probabilities(nz)["profanity"]
-    bias = shipped.bias.copy()
-    bias[k] += math.log(0.99 / 0.01) - math.log(p / (1 - p))
-    e.base_model = BaseModel(categories=shipped.categories, names=shipped.names, weights=shipped.weights, bias=bias.astype(np.float32), thresholds=shipped.thresholds)
+    e.base_model = _made_sure(shipped, nz, "profanity")
     assert e.base_model.probabilities(nz)["profanity"] > 0.98 > shipped.thresholds[k]
     # The model alone would add it ...
     assert "profanity" in [category for category, _, _ in e.base_model.score(nz)[0]]
@@ -335,23 +343,34 @@ def test_MOD_7_model_does_not_call_a_welcome_to_a_group_hate():
     """"Invandrare och flyktingar är välkomna här" names groups that hate posts name too;
     the hate rule rules hate out for a welcome with no negation, and the model may not add
     it back however sure it is (shifted to 0.99 here). "Inte välkomna" is still hate."""
-    import math
-
-    import numpy as np
-
-    from uppsikt.triage.base_model import BaseModel
     from uppsikt.triage.detectors import detect
 
     e = engine(True)
     welcome, refusal = "Invandrare och flyktingar är välkomna här", "Invandrare och flyktingar är inte välkomna här"
     assert detect(welcome, e.lexicon)[1].ruled_out == ("hate",)
     shipped = e.base_model
-    k = shipped.categories.index("hate")
     nz = detect(welcome, e.lexicon)[1].nz
-    p = shipped.probabilities(nz)["hate"]
-    bias = shipped.bias.copy()
-    bias[k] += math.log(0.99 / 0.01) - math.log(p / (1 - p))
-    e.base_model = BaseModel(categories=shipped.categories, names=shipped.names, weights=shipped.weights, bias=bias.astype(np.float32), thresholds=shipped.thresholds)
+    e.base_model = _made_sure(shipped, nz, "hate")
     assert "hate" in [category for category, _, _ in e.base_model.score(nz)[0]]
     assert e.classify(welcome).categories == ("trivial",)
     assert "hate" in e.classify(refusal).categories
+
+
+def test_MOD_6_a_second_opinion_that_does_not_fit_the_model_is_refused(tmp_path):
+    """A model file whose second opinion does not fit its features is refused with a clear
+    error, never scored with misaligned rows."""
+    import dataclasses
+
+    import pytest
+
+    from uppsikt.triage.base_model import load_base_model, save_base_model
+
+    model = _with_second(load_base_model(), "biblioteket", gate=0.1)
+    bad = dataclasses.replace(model.second, hidden=model.second.hidden[:-1])
+    path = tmp_path / "bad.npz"
+    save_base_model(path, model.categories, model.names, model.weights, model.bias, model.thresholds, bad)
+    with pytest.raises(ValueError, match="second opinion does not fit"):
+        load_base_model(path)
+    # The shipped model carries a second opinion that fits.
+    shipped = load_base_model()
+    assert shipped.second is not None and shipped.second.hidden.shape[0] == len(shipped.names)
