@@ -404,6 +404,31 @@ def _targets(c: Context, h: Hit, before: int = 60, after: int = 70) -> list[Hit]
     return t
 
 
+_OWN_INTENT = re.compile(r"(?:\b(?:jag|ja|vi|jag personligen)|(?:^|[.!?:]) *) (?:ska|skall|kommer att|kommer|tänker|har tänkt|ska nog|ska fan) (?:\w+ ){0,3}$")
+# What a deed may be done to that is no person: game, pests, weeds, time, a debate.
+_NOT_A_PERSON = re.compile(
+    r" *(?:(?:den där|det där|de där|dom där|den|det|de|en|ett|alla|varenda|några|lite|min|mitt|mina) )?(?:älg|rådjur|vildsvin|kråk|råtto?r?|möss|mus|spind|geting|mygg|fluga|flugor|ogräs|tid|debatt|ämne|idé|ide|rykte|förslag|batteri|motor|datorn|mobil|telefon|bakterie|virus|lust|sug|hunger|känsl|ångest|tankarna|mig själv|mig|mej|oss själva|berg|sten|stubb|träd|ris|löv|skräp|sopor|papper|ljus|brasa|grill|kol|fyrverk|raket|mål|straff|boll|puck|zombie|monster|boss|fiend|karaktär|gubben i spelet)",
+)
+
+# Whom or what the deed is done to: a person named by a role, trade or insult, everyone of
+# a group, or a building or vehicle of the municipality's or a person's.
+_A_PERSON_OR_PLACE = re.compile(
+    r"(?:lär[ae]r|tränar|förar|vakt|chef|grann|kontrollant|domar|kapten|bond[ea]|jävel|jäveln|jävlar|fittan?|kärring|gubb|tant|snut|polis|politiker|personal|ledning|handläggar|rektor|mentor|röjar|mästar|ledar|sekreterar|assistent|ordförande|kommunalråd|kollega|exet?\b|varenda (?:en|jävel)|alla som|första (?:bästa|\w+ jag)|"
+    r"hus\b|huset|verket|tornet|depå|skolan|skolbuss|bussen|kommunbil|bilen|bil\b|terminal|förvaltning|kontoret|stugan?\b|station|biograf|arena|hallen|kyrkan|moskén|synagogan|boendet|centralen)"
+)
+
+
+def _said_of_a_person(c: Context, h: Hit, intents: list[Hit]) -> bool:
+    """A violent verb right after the writer's own intent ("jag ska döda", "vi tänker
+    skjuta") said of something that is no game, pest, weed or thing of the mind."""
+    norm = c.nz.norm
+    if not _OWN_INTENT.search(norm, max(0, h[0] - 40), h[0]):
+        return False
+    if _NOT_A_PERSON.match(norm, h[1]) or c.has("threat.figurative") or c.has("distress.figurative"):
+        return False
+    return _A_PERSON_OR_PLACE.search(" ".join(norm[h[1] :].split()[:5])) is not None
+
+
 def detect_threat(c: Context) -> list[Reason]:
     if not (c.has("threat.explicit") or c.has("threat.verb") or c.has("threat.weapon")):
         return []
@@ -432,6 +457,8 @@ def detect_threat(c: Context) -> list[Reason]:
             intents = [h]  # a call to beat people that opens a clause: "... och spöa upp personalen"
         if not intents and h[2] >= 1.0 and any(t[0] >= h[1] and t[0] - h[1] <= 12 and t[3] in _DIRECT_TARGETS for t in c.get("threat.target")):
             intents = [h]  # "dödar jag er", "skjuter dig"
+        if not targets and h[2] >= 1.0 and not c.has("laugh") and _said_of_a_person(c, h, intents):
+            targets = [h]  # "jag ska skjuta ihjäl grannen": the writer's own deed, done to someone
         w = h[2] * (1.0 if intents else 0.5) * (1.0 if targets else 0.6) + (0.15 if weapons else 0.0)
         if c.has("laugh"):
             w *= 0.7

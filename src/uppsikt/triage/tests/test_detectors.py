@@ -96,6 +96,61 @@ def test_MOD_6_threat_hyperbole_and_other_uses_are_not_threats(classify, text):
     assert "threat" not in cats(classify, text)
 
 
+@pytest.fixture(scope="module")
+def rules_only():
+    from uppsikt.policies import loader
+    from uppsikt.triage.engine import Engine
+
+    engine = Engine(loader.load_preset("lilla-edet"))
+    engine.base_model = None
+    return engine.classify
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag ska skjuta ihjäl grannen, hon har anmält mig till socialen för tredje gången nu",
+        "ska döda den där bonden i Ugglarp som sprutar gift nära min tomt",
+        "Har kulturskolan öppet på lördag? Jag ska gå dit och döda pianoläraren som sparkade ut min dotter",
+        "Jag kommer att spränga vattentornet i Tierp om inte VA-avgiften sänks.",
+        "ska sätta eld på din jävla bil",
+    ],
+)
+def test_MOD_6_the_writers_own_deed_against_a_person_or_a_building_is_a_threat_by_rule(rules_only, text):
+    decision = rules_only(text)
+    assert "threat" in decision.categories and any(r.rule.startswith("threat.") for r in decision.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jag ska döda den där spindeln i badrummet",
+        "Jag kommer mörda den där glassen från nya kiosken i hamnen",
+        "Vi ska slakta Mjällby på lördag, hela Ronneby på läktaren!",
+        "jag ska skjuta en älg i höst om jag får licens",
+        "Vi ska skjuta nyårsraketer från Lugnvik i år igen",
+        "Jag ska ta livet av mina tomatplantor om det inte blir regn snart",
+        "Jag kommer spränga hela min budget på Black Friday i år",
+    ],
+)
+def test_MOD_6_the_writers_own_deed_against_game_pests_food_or_a_match_is_no_threat(rules_only, text):
+    assert "threat" not in rules_only(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "har planerat mitt självmord i veckor",
+        "Jag har varit sjukskriven för utmattning och nu vill jag bara inte vakna mer.",
+        "Som änka vill jag meddela att jag inte längre vill leva.",
+        "om de fortsätter imorgon så hoppar jag framför den istället",
+        "en kille klättrar på räcket på gångbron vid kista, ring nån!!",
+    ],
+)
+def test_MOD_2_suicide_signals_with_filler_words_or_another_word_order_are_found_by_rule(rules_only, text):
+    assert "distress" in rules_only(text).categories
+
+
 def test_MOD_1_hate_positives_and_quoting_or_condemning_is_not_hate(classify):
     assert "hate" in cats(classify, "Afghanerna är som råttor, de förökar sig och förstör allt")
     assert "hate" in cats(classify, "Invandrare är en cancer i samhället")
