@@ -554,12 +554,155 @@ static PyTypeObject ScorerType = {
     .tp_methods = Scorer_methods,
 };
 
+/* ---- the urgency judge: gradient-boosted trees flattened into arrays ------------------
+ * Forest(feature: int32 bytes, threshold: float64 bytes, left: int32 bytes,
+ *        right: int32 bytes, value: float64 bytes, roots: int32 bytes, baseline, nfeatures)
+ * A node with feature -1 is a leaf; elsewhere x[feature] <= threshold goes left.  Every
+ * child lies after its parent (checked when built), so every walk ends. */
+#define FOREST_MAX_FEATURES 128
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t nodes, trees, nfeatures;
+    int32_t *feature, *left, *right, *roots;
+    double *threshold, *value;
+    double baseline;
+} Forest;
+
+static void Forest_dealloc(Forest *self) {
+    PyMem_Free(self->feature);
+    PyMem_Free(self->left);
+    PyMem_Free(self->right);
+    PyMem_Free(self->roots);
+    PyMem_Free(self->threshold);
+    PyMem_Free(self->value);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static void *copy_buffer(Py_buffer *b, Py_ssize_t item, Py_ssize_t *count) {
+    if (b->len % item) {
+        PyErr_SetString(PyExc_ValueError, "Forest: an array's length does not fit its type");
+        return NULL;
+    }
+    *count = b->len / item;
+    void *out = PyMem_Malloc((size_t)(b->len ? b->len : 1));
+    if (!out)
+        return PyErr_NoMemory();
+    memcpy(out, b->buf, (size_t)b->len);
+    return out;
+}
+
+static int Forest_init(Forest *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"feature", "threshold", "left", "right", "value", "roots", "baseline", "nfeatures", NULL};
+    Py_buffer bf, bt, bl, br, bv, bo;
+    double baseline;
+    Py_ssize_t nfeatures;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*y*y*y*y*y*dn", kwlist, &bf, &bt, &bl, &br, &bv, &bo, &baseline, &nfeatures))
+        return -1;
+    int rc = -1;
+    Py_ssize_t n1, n2, n3, n4, n5, ntrees;
+    if (self->feature) {
+        PyErr_SetString(PyExc_RuntimeError, "Forest is already built");
+        goto done;
+    }
+    if (nfeatures <= 0 || nfeatures > FOREST_MAX_FEATURES) {
+        PyErr_SetString(PyExc_ValueError, "Forest: too many or no features");
+        goto done;
+    }
+    if (!(self->feature = copy_buffer(&bf, 4, &n1)) || !(self->threshold = copy_buffer(&bt, 8, &n2)) || !(self->left = copy_buffer(&bl, 4, &n3))
+        || !(self->right = copy_buffer(&br, 4, &n4)) || !(self->value = copy_buffer(&bv, 8, &n5)) || !(self->roots = copy_buffer(&bo, 4, &ntrees)))
+        goto done;
+    if (n1 != n2 || n1 != n3 || n1 != n4 || n1 != n5 || n1 == 0 || ntrees == 0) {
+        PyErr_SetString(PyExc_ValueError, "Forest: the arrays differ in length");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n1; i++) {
+        int32_t f = self->feature[i];
+        if (f >= nfeatures || f < -1 || (f >= 0 && (self->left[i] <= i || self->left[i] >= n1 || self->right[i] <= i || self->right[i] >= n1))) {
+            PyErr_SetString(PyExc_ValueError, "Forest: a node points outside the trees");
+            goto done;
+        }
+    }
+    for (Py_ssize_t t = 0; t < ntrees; t++) {
+        if (self->roots[t] < 0 || self->roots[t] >= n1) {
+            PyErr_SetString(PyExc_ValueError, "Forest: a root lies outside the trees");
+            goto done;
+        }
+    }
+    self->nodes = n1;
+    self->trees = ntrees;
+    self->nfeatures = nfeatures;
+    self->baseline = baseline;
+    rc = 0;
+done:
+    PyBuffer_Release(&bf);
+    PyBuffer_Release(&bt);
+    PyBuffer_Release(&bl);
+    PyBuffer_Release(&br);
+    PyBuffer_Release(&bv);
+    PyBuffer_Release(&bo);
+    return rc;
+}
+
+static PyObject *Forest_log_odds(Forest *self, PyObject *seq) {
+    if (!self->feature) {
+        PyErr_SetString(PyExc_RuntimeError, "Forest is not built");
+        return NULL;
+    }
+    PyObject *fast = PySequence_Fast(seq, "log_odds: x must be a sequence");
+    if (!fast)
+        return NULL;
+    if (PySequence_Fast_GET_SIZE(fast) != self->nfeatures) {
+        Py_DECREF(fast);
+        PyErr_Format(PyExc_ValueError, "log_odds: expected %zd features", self->nfeatures);
+        return NULL;
+    }
+    double x[FOREST_MAX_FEATURES];
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    for (Py_ssize_t k = 0; k < self->nfeatures; k++) {
+        x[k] = PyFloat_AsDouble(items[k]);
+        if (x[k] == -1.0 && PyErr_Occurred()) {
+            Py_DECREF(fast);
+            return NULL;
+        }
+    }
+    Py_DECREF(fast);
+    double total = self->baseline;
+    for (Py_ssize_t t = 0; t < self->trees; t++) {
+        int32_t i = self->roots[t];
+        int32_t f = self->feature[i];
+        while (f >= 0) {
+            i = x[f] <= self->threshold[i] ? self->left[i] : self->right[i];
+            f = self->feature[i];
+        }
+        total += self->value[i];
+    }
+    return PyFloat_FromDouble(total);
+}
+
+static PyMethodDef Forest_methods[] = {
+    {"log_odds", (PyCFunction)Forest_log_odds, METH_O, "log_odds(x) -> the baseline plus each tree's leaf value for features x"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ForestType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "uppsikt.triage._linear.Forest",
+    .tp_basicsize = sizeof(Forest),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Forest(feature, threshold, left, right, value, roots, baseline, nfeatures): the urgency judge's trees",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Forest_init,
+    .tp_dealloc = (destructor)Forest_dealloc,
+    .tp_methods = Forest_methods,
+};
+
 static struct PyModuleDef linear_module = {
     PyModuleDef_HEAD_INIT, "_linear", "The shipped linear model's scoring loop in C.", -1, NULL,
 };
 
 PyMODINIT_FUNC PyInit__linear(void) {
-    if (PyType_Ready(&ScorerType) < 0)
+    if (PyType_Ready(&ScorerType) < 0 || PyType_Ready(&ForestType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&linear_module);
     if (!m)
@@ -567,6 +710,12 @@ PyMODINIT_FUNC PyInit__linear(void) {
     Py_INCREF(&ScorerType);
     if (PyModule_AddObject(m, "Scorer", (PyObject *)&ScorerType) < 0) {
         Py_DECREF(&ScorerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&ForestType);
+    if (PyModule_AddObject(m, "Forest", (PyObject *)&ForestType) < 0) {
+        Py_DECREF(&ForestType);
         Py_DECREF(m);
         return NULL;
     }

@@ -32,11 +32,19 @@ hidden layer, so it can weigh words together ("vet var" with "bor", a date with 
 goodbye) where the linear weights can only add them. It is asked only where the linear
 model finds distress or threat possible (``SecondOpinion.gate``) but not likely enough,
 and it can only add distress or threat, never drop anything (ADR 0100, addendum 7).
+
+An urgency judge (``UrgencyJudge``: gradient-boosted trees, evaluated in C) then decides
+distress and threat for the posts past that gate that the rules did not already find
+urgent: it weighs the linear model's log-odds for every category, the second opinion's, and
+what the rules read (a question, a complaint, a figure of speech, a call to crime, hate),
+as learnt from posts neither model had seen (ADR 0100, addendum 8). It can only add
+distress or threat.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -122,11 +130,109 @@ class SecondOpinion:
     thresholds: np.ndarray          # probability at which it adds a category
     gate: float                     # consulted only where the linear probability is at least this
 
-    def logits(self, hidden_total: np.ndarray) -> np.ndarray:
-        return np.maximum(hidden_total + self.hidden_bias, 0.0) @ self.out + self.out_bias
+    def logits(self, hidden_total) -> np.ndarray:
+        return np.maximum(np.add(hidden_total, self.hidden_bias), 0.0) @ self.out + self.out_bias
 
     def probabilities(self, hidden_total: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-np.clip(self.logits(hidden_total), -50.0, 50.0)))
+
+
+# What the rules read, as the urgency judge takes it (after the models' log-odds): the
+# categories of the rules' own decision, "calm" (a complaint, a question, a figure of
+# speech or a laugh) and "praise" (``engine.judge_flags`` reads them).
+JUDGE_FLAGS = (
+    "calm", "case_matter", "commercial", "confidential", "copyright", "crime", "defamation", "distress", "hate",
+    "party_political", "personal_data", "praise", "profanity", "question", "threat", "trivial", "violence_porn",
+)
+# The post's shape, as the judge takes it last: words, question and exclamation marks,
+# whether the writer speaks of "jag"/"vi" and to "du"/"ni", digits, and emoji and other
+# symbols (a farewell is short and first person, a threat speaks to someone).
+JUDGE_SHAPE = ("words", "question_marks", "exclamation_marks", "first_person", "second_person", "digits", "symbols")
+_FIRST_PERSON = frozenset(("jag", "ja", "vi", "mig", "mej", "oss"))
+_SECOND_PERSON = frozenset(("du", "dig", "ni", "er", "din", "ert", "era"))
+_DIGIT = re.compile(r"\d")
+_SYMBOL = re.compile("[\u2001-\U0010ffff]")
+
+
+def post_shape(nz: Normalized) -> list[float]:
+    """``JUDGE_SHAPE`` for a post: words and pronouns from the normalised text, marks,
+    digits and symbols (code points past U+2000: emoji, arrows, dingbats) from the
+    original."""
+    norm, original = nz.norm, nz.original
+    words = norm.split()
+    return [
+        float(len(words)),
+        float(original.count("?")),
+        float(original.count("!")),
+        1.0 if not _FIRST_PERSON.isdisjoint(words) else 0.0,
+        1.0 if not _SECOND_PERSON.isdisjoint(words) else 0.0,
+        1.0 if _DIGIT.search(original) else 0.0,
+        float(len(_SYMBOL.findall(original))),
+    ]
+
+
+# Probabilities are clipped to [1e-6, 1 - 1e-6] before their log-odds (as the trainer does).
+_LOGIT_HIGH = math.log((1.0 - 1e-6) / 1e-6)
+_LOGIT_LOW = -_LOGIT_HIGH
+
+
+@dataclass(frozen=True)
+class UrgencyJudge:
+    """Is a person in danger? Gradient-boosted trees (scikit-learn's
+    ``HistGradientBoostingClassifier``, flattened into arrays) over the linear model's
+    log-odds for every category, the second opinion's for each urgent category, and what the
+    rules read (``flags``), learnt from posts neither model had seen. It weighs them
+    together: a moderate threat score counts for more beside a call to crime or hate than
+    beside a question about opening hours (ADR 0100, addendum 8)."""
+
+    flags: tuple[str, ...]          # the rules' readings it takes, in its features' order
+    feature: np.ndarray             # per node: the feature compared (-1 at a leaf)
+    threshold: np.ndarray           # per node: go left when the feature is at most this
+    left: np.ndarray                # per node: the left child
+    right: np.ndarray               # per node: the right child
+    value: np.ndarray               # per node: a leaf's share of the log-odds
+    roots: np.ndarray               # per tree: its first node
+    baseline: float                 # the log-odds before any tree
+    cut: float                      # log-odds at which the post is urgent
+    features: int = 0               # how many features it reads (0: as many as it compares)
+    shape: tuple[str, ...] = ()     # JUDGE_SHAPE, where it reads the post's shape after the flags
+    _nodes: tuple = field(init=False, repr=False, compare=False)
+    _forest: object = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        nodes = (tuple(int(f) for f in self.feature), tuple(float(t) for t in self.threshold), tuple(int(v) for v in self.left), tuple(int(v) for v in self.right), tuple(float(v) for v in self.value), tuple(int(r) for r in self.roots))
+        object.__setattr__(self, "_nodes", nodes)
+        forest = None
+        if _linear is not None and hasattr(_linear, "Forest"):
+            forest = _linear.Forest(
+                np.ascontiguousarray(self.feature, dtype=np.int32).tobytes(), np.ascontiguousarray(self.threshold, dtype=np.float64).tobytes(),
+                np.ascontiguousarray(self.left, dtype=np.int32).tobytes(), np.ascontiguousarray(self.right, dtype=np.int32).tobytes(),
+                np.ascontiguousarray(self.value, dtype=np.float64).tobytes(), np.ascontiguousarray(self.roots, dtype=np.int32).tobytes(),
+                float(self.baseline), int(self.features or (int(np.max(self.feature)) + 1)),
+            )
+        object.__setattr__(self, "_forest", forest)
+
+    def log_odds(self, x) -> float:
+        """The baseline plus each tree's leaf for features ``x`` (in C where it was built)."""
+        if self._forest is not None:
+            return self._forest.log_odds(x)
+        return self.log_odds_python(x)
+
+    def without_c(self) -> "UrgencyJudge":
+        twin = UrgencyJudge(self.flags, self.feature, self.threshold, self.left, self.right, self.value, self.roots, self.baseline, self.cut, self.features, self.shape)
+        object.__setattr__(twin, "_forest", None)
+        return twin
+
+    def log_odds_python(self, x) -> float:
+        feature, threshold, left, right, value, roots = self._nodes
+        total = self.baseline
+        for i in roots:
+            f = feature[i]
+            while f >= 0:
+                i = left[i] if x[f] <= threshold[i] else right[i]
+                f = feature[i]
+            total += value[i]
+        return total
 
 
 @dataclass(frozen=True)
@@ -140,6 +246,9 @@ class BaseModel:
     bias: np.ndarray                # per category
     thresholds: np.ndarray          # probability at which a category is added, per category
     second: SecondOpinion | None = None
+    # With a judge, distress and threat come from it alone (where the second opinion's gate
+    # lets a post through), not from the linear thresholds or the second opinion's.
+    judge: UrgencyJudge | None = None
     index: dict[str, int] = field(init=False, repr=False, compare=False)
     pairs: dict[tuple[str, str], int] = field(init=False, repr=False, compare=False)
     cuts: np.ndarray = field(init=False, repr=False, compare=False)
@@ -154,6 +263,8 @@ class BaseModel:
     _gates: tuple = field(init=False, repr=False, compare=False)
     _hidden_scorer: object = field(init=False, repr=False, compare=False)
     _second_cuts: tuple = field(init=False, repr=False, compare=False)
+    _urgent_bits: int = field(init=False, repr=False, compare=False)
+    _bias_list: list = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         index = {name: i for i, name in enumerate(self.names) if i}
@@ -179,6 +290,9 @@ class BaseModel:
             st = np.clip(self.second.thresholds.astype(np.float64), 1e-6, 1 - 1e-6)
             second_cuts = tuple(float(c) for c in np.log(st / (1.0 - st)))
         object.__setattr__(self, "_second_cuts", second_cuts)
+        urgent = self.second.categories if self.second is not None else ()
+        object.__setattr__(self, "_urgent_bits", sum(1 << self.categories.index(c) for c in urgent))
+        object.__setattr__(self, "_bias_list", [float(b) for b in self.bias])
         object.__setattr__(self, "cuts", cuts.astype(np.float32))
         object.__setattr__(self, "veto_cuts", veto_cuts.astype(np.float32))
         object.__setattr__(self, "_cache", [self._new_cache()])
@@ -197,7 +311,7 @@ class BaseModel:
 
     def without_c(self) -> "BaseModel":
         """The same model scored by the Python code alone (to check the two agree)."""
-        twin = BaseModel(categories=self.categories, names=self.names, weights=self.weights, bias=self.bias, thresholds=self.thresholds, second=self.second)
+        twin = BaseModel(categories=self.categories, names=self.names, weights=self.weights, bias=self.bias, thresholds=self.thresholds, second=self.second, judge=self.judge.without_c() if self.judge is not None else None)
         object.__setattr__(twin, "_scorer", None)
         object.__setattr__(twin, "_hidden_scorer", None)
         return twin
@@ -301,7 +415,7 @@ class BaseModel:
         total = np.max([self._window_totals(t)[: len(self.categories)] for t in _windows(nz.norm)], axis=0) + self.bias
         return {c: _logistic(float(t)) for c, t in zip(self.categories, total)}
 
-    def score(self, nz: Normalized, judge=frozenset()) -> tuple[list[tuple[str, float, tuple[int, int]]], frozenset[str]]:
+    def score(self, nz: Normalized, judge=frozenset(), urgency_flags=None) -> tuple[list[tuple[str, float, tuple[int, int]]], frozenset[str]]:
         """The categories whose probability passes their threshold, each with its
         probability and the span (in the original text) of the word or word pair that
         weighed most; and those of the categories in ``judge`` (the rules' findings) that
@@ -311,7 +425,11 @@ class BaseModel:
         A long post is read in overlapping windows of ``WINDOW`` words, as long as the
         longest posts the model learnt from (a sum of counted words would otherwise grow
         with the length): a category passes when it passes in one window, and is all but
-        impossible only when it is so in every window."""
+        impossible only when it is so in every window.
+
+        With an urgency judge, distress and threat are the judge's alone: asked where the
+        second opinion's gate lets the post through and ``urgency_flags()`` (what the rules
+        read, ``engine.judge_flags``) is not None."""
         windows = _windows(nz.norm)
         if len(windows) == 1:
             scorer = self._scorer
@@ -329,8 +447,9 @@ class BaseModel:
             return [], unlikely
         totals = {}
         found = []
+        urgent_bits = self._urgent_bits if self.judge is not None else 0
         for k in range(len(self.categories)):
-            if not passed >> k & 1:
+            if not passed >> k & 1 or urgent_bits >> k & 1:
                 continue
             best = None
             for text, p in seen:
@@ -345,8 +464,55 @@ class BaseModel:
             probability = _logistic(float(totals[best][k] + self.bias[k]))
             found.append((self.categories[k], probability, _span_of(nz, feature)))
         if self._gates and passed >> len(self.categories):
-            found += self._second_additions(nz, passed, seen)
+            if self.judge is None:
+                found += self._second_additions(nz, passed, seen)
+            elif urgency_flags is not None:
+                flags = urgency_flags()
+                if flags is not None:
+                    found += self._judged(nz, flags)
         return found, unlikely
+
+    def judge_features(self, nz: Normalized, flags) -> list[float]:
+        """The judge's features for a post: the linear model's log-odds per category, the
+        second opinion's per urgent category (each the highest over a long post's windows,
+        clipped as the trainer clips probabilities), 1.0 for each of the judge's flags the
+        rules read, and the post's shape (``post_shape``) where the judge reads it."""
+        n = len(self.categories)
+        windows = _windows(nz.norm)
+        if len(windows) == 1 and self._scorer is not None and self._hidden_scorer is not None:
+            # Most posts: one window, the sums straight from C, no arrays to build.
+            text = windows[0]
+            totals = self._scorer.totals(text)
+            second = self.second.logits(self._hidden_scorer.totals(text)).tolist()
+            x = [t + b for t, b in zip(totals[:n], self._bias_list)] + second
+        else:
+            linear = second = None
+            for text in windows:
+                z = self._window_totals(text)[:n] + self.bias
+                q = self.second.logits(self._hidden_total(text))
+                linear = z if linear is None else np.maximum(linear, z)
+                second = q if second is None else np.maximum(second, q)
+            x = np.concatenate([linear, second]).tolist()
+        x = [_LOGIT_LOW if v < _LOGIT_LOW else _LOGIT_HIGH if v > _LOGIT_HIGH else v for v in x] + [1.0 if f in flags else 0.0 for f in self.judge.flags]
+        return x + post_shape(nz) if self.judge.shape else x
+
+    def _judged(self, nz: Normalized, flags) -> list[tuple[str, float, tuple[int, int]]]:
+        """The judge's verdict: nothing, or the urgent category the second opinion finds the
+        likelier, with the judge's probability and the linear model's strongest word for
+        that category in the window that scores it highest."""
+        x = self.judge_features(nz, flags)
+        z = self.judge.log_odds(x)
+        if z < self.judge.cut:
+            return []
+        n = len(self.categories)
+        best = max(range(len(self.second.categories)), key=lambda u: x[n + u])
+        category = self.second.categories[best]
+        k = self.categories.index(category)
+        windows = _windows(nz.norm)
+        text = windows[0] if len(windows) == 1 else max(windows, key=lambda t: self._window_totals(t)[k])
+        strongest, feature = self._window_strongest(text, k)
+        span = _span_of(nz, feature) if strongest > 0 else (0, len(nz.original))
+        return [(category, _logistic(z), span)]
 
     def _second_additions(self, nz: Normalized, passed: int, seen) -> list[tuple[str, float, tuple[int, int]]]:
         """Where the linear model finds an urgent category possible (its gate) but passes
@@ -392,7 +558,7 @@ def _span_of(nz: Normalized, feature: str) -> tuple[int, int]:
     return nz.norm_span(start + 1, start + 1 + len(feature))
 
 
-def save_base_model(path: Path, categories, names, weights, bias, thresholds, second: SecondOpinion | None = None) -> None:
+def save_base_model(path: Path, categories, names, weights, bias, thresholds, second: SecondOpinion | None = None, judge: UrgencyJudge | None = None) -> None:
     """Write the model as a compressed NumPy archive (no pickled objects)."""
     blob = np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8)
     extra = {}
@@ -405,6 +571,18 @@ def save_base_model(path: Path, categories, names, weights, bias, thresholds, se
             "second_out_bias": np.asarray(second.out_bias, dtype=np.float32),
             "second_thresholds": np.asarray(second.thresholds, dtype=np.float32),
             "second_gate": np.asarray([second.gate], dtype=np.float32),
+        }
+    if judge is not None:
+        extra |= {
+            "judge_flags": np.frombuffer("\n".join(judge.flags).encode("utf-8"), dtype=np.uint8),
+            "judge_feature": np.asarray(judge.feature, dtype=np.int16),
+            "judge_threshold": np.asarray(judge.threshold, dtype=np.float64),
+            "judge_left": np.asarray(judge.left, dtype=np.int32),
+            "judge_right": np.asarray(judge.right, dtype=np.int32),
+            "judge_value": np.asarray(judge.value, dtype=np.float64),
+            "judge_roots": np.asarray(judge.roots, dtype=np.int32),
+            "judge_baseline_cut": np.asarray([judge.baseline, judge.cut], dtype=np.float64),
+            "judge_shape": np.frombuffer("\n".join(getattr(judge, "shape", ())).encode("utf-8"), dtype=np.uint8),
         }
     with open(path, "wb") as fh:
         np.savez_compressed(
@@ -439,10 +617,63 @@ def load_base_model(path: Path = MODEL_PATH) -> BaseModel | None:
                 thresholds=data["second_thresholds"].astype(np.float32),
                 gate=float(data["second_gate"][0]),
             )
+        judge = None
+        if "judge_feature" in data:
+            baseline, cut = (float(v) for v in data["judge_baseline_cut"])
+            judge = _read_judge(path, data, baseline, cut, len(categories) + (len(second.categories) if second is not None else 0))
+    if judge is not None:
+        _check_judge(path, judge, len(categories) + (len(second.categories) if second is not None else 0), second)
     if second is not None:
         units = second.hidden.shape[1]
         if second.hidden.shape != (len(names), units) or second.out.shape != (units, len(second.categories)) or not set(second.categories) <= set(categories):
             raise ValueError(f"{path}: the second opinion does not fit the model")
     if weights.shape != (len(names), len(categories)) or bias.shape != (len(categories),) or thresholds.shape != (len(categories),):
         raise ValueError(f"{path}: weights {weights.shape} do not fit {len(names)} features x {len(categories)} categories")
-    return BaseModel(categories=categories, names=names, weights=weights, bias=bias, thresholds=thresholds, second=second)
+    return BaseModel(categories=categories, names=names, weights=weights, bias=bias, thresholds=thresholds, second=second, judge=judge)
+
+
+def _read_judge(path: Path, data, baseline: float, cut: float, model_features: int) -> UrgencyJudge:
+    flags = tuple(data["judge_flags"].tobytes().decode("utf-8").split("\n"))
+    shape = tuple(n for n in data["judge_shape"].tobytes().decode("utf-8").split("\n") if n) if "judge_shape" in data else ()
+    if shape and shape != JUDGE_SHAPE:
+        raise ValueError(f"{path}: the urgency judge reads a post's shape this engine does not know")
+    try:
+        return UrgencyJudge(
+            flags=flags,
+            feature=data["judge_feature"].astype(np.int32),
+            threshold=data["judge_threshold"].astype(np.float64),
+            left=data["judge_left"].astype(np.int32),
+            right=data["judge_right"].astype(np.int32),
+            value=data["judge_value"].astype(np.float64),
+            roots=data["judge_roots"].astype(np.int32),
+            baseline=baseline,
+            cut=cut,
+            features=model_features + len(flags) + len(shape),
+            shape=shape,
+        )
+    except ValueError as exc:  # the C trees check their arrays as they are built
+        raise ValueError(f"{path}: the urgency judge does not fit the model ({exc})") from exc
+
+
+def _check_judge(path: Path, judge: UrgencyJudge, model_features: int, second) -> None:
+    """A judge must come with a second opinion, read only features there are, and be a set
+    of trees whose every path ends at a leaf."""
+    nodes = len(judge.feature)
+    features = model_features + len(judge.flags) + len(judge.shape)
+    fits = (
+        second is not None
+        and set(judge.flags) <= set(JUDGE_FLAGS)
+        and all(len(a) == nodes for a in (judge.threshold, judge.left, judge.right, judge.value))
+        and len(judge.roots) > 0
+        and bool(np.all((judge.roots >= 0) & (judge.roots < nodes)))
+        and bool(np.all(judge.feature < features))
+        and math.isfinite(judge.baseline)
+        and math.isfinite(judge.cut)
+    )
+    if fits:
+        inner = judge.feature >= 0
+        # Children lie after their parent, so every path ends.
+        at = np.arange(nodes)
+        fits = bool(np.all((judge.left[inner] > at[inner]) & (judge.left[inner] < nodes) & (judge.right[inner] > at[inner]) & (judge.right[inner] < nodes)))
+    if not fits:
+        raise ValueError(f"{path}: the urgency judge does not fit the model")

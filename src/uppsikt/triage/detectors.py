@@ -791,9 +791,15 @@ _PARTY_HANDLE = re.compile(
     r"(?:@[\w.]*?|\b)(?:moderat|sverigedemokrat|socialdemokrat|liberalerna|centerpartiet|kristdemokrat|v[aä]nsterpartiet|milj[oö]partiet|sdu_|ssu_|muf_)[\w.]*(?:\.se\b[\w/]*)?",
     re.I,
 )
+# A report of how parties voted ("S och V röstade för förslaget"): news of a decision, no campaign.
+_VOTED = re.compile(r"\b(?:röstade|röstar|har röstat) (?:för|emot|mot|ja|nej|igenom|ned|ner|bort)\b|\breserverade sig\b|\blade ned sina röster\b")
+
+
 def detect_party(c: Context) -> list[Reason]:
     calls = c.get("party.call")
     if not calls:
+        if _VOTED.search(c.nz.norm) and c.has("party.name"):
+            c.ruled_out += ("party_political",)
         return []
     calls = [h for h in calls if not c.covered(h, "party.not_call") and not c.extended(h, "party.not_call")]
     if not calls:
@@ -1102,7 +1108,7 @@ def detect(text: str, lexicon: Lexicon) -> tuple[list[Reason], Context]:
         reasons += detect_crime(c, threat)
     if not tags.isdisjoint(_COPYRIGHT_TRIGGERS):
         reasons += detect_copyright(c)
-    if "party.call" in tags:
+    if "party.call" in tags or "röst" in c.nz.norm or "reserverade" in c.nz.norm:
         reasons += detect_party(c)
     if not tags.isdisjoint(_PROFANITY_TRIGGERS):
         reasons += detect_profanity(c)

@@ -194,7 +194,10 @@ class Engine:
         else:
             rule_urgent = not found.isdisjoint(URGENT_CATEGORIES)
             rule_violation = not found.isdisjoint(_VIOLATIONS)
-            additions, unlikely = self.base_model.score(ctx.nz, judge=found if rule_violation else ())
+            # What the rules read, for the urgency judge (only where it is asked, and never
+            # when the rules already found a person in danger).
+            read = reasons
+            additions, unlikely = self.base_model.score(ctx.nz, judge=found if rule_violation else (), urgency_flags=None if rule_urgent else lambda: judge_flags(read, ctx))
             if rule_violation and not unlikely.isdisjoint(found):
                 # A non-urgent rule finding the model finds all but impossible is dropped
                 # (the rules misread "dödade spindeln"); urgent findings always stay.
@@ -213,7 +216,8 @@ class Engine:
                 if category in URGENT_CATEGORIES:
                     # A post the rules read as a complaint, a question, thanks or a figure of speech
                     # ("orkar inte mer med era vägarbeten") needs a far clearer signal.
-                    if rule_urgent or (score < URGENT_BAR_ON_CASE and _calm(ctx, found, rule_violation)):
+                    # (The urgency judge has weighed that already.)
+                    if rule_urgent or (self.base_model.judge is None and score < URGENT_BAR_ON_CASE and _calm(ctx, found, rule_violation)):
                         continue
                 elif category in AIMED_AT and score < PRAISED_BAR and not rule_violation and ctx.has("praise"):
                     # Welcome or thanks that names a group or a person stays up.
@@ -261,6 +265,30 @@ def _without_bare_case(reasons: list[Reason], found: set[str]) -> tuple[list[Rea
         return reasons, found
     reasons = [r for r in reasons if r.category != "case_matter" or r.rule not in _BARE_CASE_RULES]
     return reasons, {r.category for r in reasons}
+
+
+def judge_flags(reasons: list[Reason], ctx) -> set[str]:
+    """What the rules alone read in a post, as the urgency judge takes it: the categories of
+    the rules' own decision (a question or trivial where they find nothing else), "calm"
+    where they read a complaint, a question, a figure of speech or (finding no violation) a
+    laugh, and "praise" where they find no violation and thanks or praise."""
+    reasons, found = _without_bare_case(list(reasons), {r.category for r in reasons})
+    violation = not found.isdisjoint(_VIOLATIONS)
+    if violation:
+        reasons = [r for r in reasons if r.category not in ("question", "trivial")]
+        found = {r.category for r in reasons}
+    elif "case_matter" not in found:
+        reasons = reasons + (detect_question(ctx) or [trivial_reason(ctx)])
+        found = {r.category for r in reasons}
+    flags = set(found)
+    if any(r.rule == "trivial.figure_of_speech" for r in reasons) or ctx.has("threat.figurative") or ctx.has("distress.figurative") or "case_matter" in found or "question" in found:
+        flags.add("calm")
+    if not violation:
+        if ctx.has("praise"):
+            flags.add("praise")
+        if ctx.has("laugh"):
+            flags.add("calm")
+    return flags
 
 
 def _calm(ctx, found: set[str], rule_violation: bool) -> bool:

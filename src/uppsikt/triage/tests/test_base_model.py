@@ -374,3 +374,101 @@ def test_MOD_6_a_second_opinion_that_does_not_fit_the_model_is_refused(tmp_path)
     # The shipped model carries a second opinion that fits.
     shipped = load_base_model()
     assert shipped.second is not None and shipped.second.hidden.shape[0] == len(shipped.names)
+
+
+def _with_judge(shipped, word: str):
+    """The shipped model with ``_with_second``'s second opinion (sure of a threat where
+    ``word`` occurs) and a one-tree judge: urgent where that second opinion leans to a
+    threat and the rules read no question."""
+    import dataclasses
+
+    import numpy as np
+
+    from uppsikt.triage.base_model import JUDGE_FLAGS, UrgencyJudge
+
+    model = _with_second(shipped, word, gate=1e-9)
+    n = len(model.categories)
+    question = n + 2 + JUDGE_FLAGS.index("question")
+    # node 0: second opinion's threat log-odds <= 0 -> leaf 1 (no); else node 2:
+    # question flag <= 0.5 -> leaf 3 (yes); else leaf 4 (no)
+    judge = UrgencyJudge(
+        flags=JUDGE_FLAGS,
+        feature=np.array([n + 1, -1, question, -1, -1], dtype=np.int32),
+        threshold=np.array([0.0, 0.0, 0.5, 0.0, 0.0]),
+        left=np.array([1, 0, 3, 0, 0], dtype=np.int32),
+        right=np.array([2, 0, 4, 0, 0], dtype=np.int32),
+        value=np.array([0.0, -10.0, 0.0, 10.0, -10.0]),
+        roots=np.array([0], dtype=np.int32),
+        baseline=0.0,
+        cut=0.0,
+        features=n + 2 + len(JUDGE_FLAGS),
+    )
+    # Linear thresholds so low that every post would pass them: with a judge they no
+    # longer make a post urgent.
+    thresholds = model.thresholds.copy()
+    thresholds[list(model.categories).index("threat")] = 1e-6
+    return dataclasses.replace(model, thresholds=thresholds, judge=judge)
+
+
+def test_MOD_2_urgency_judge_weighs_the_models_and_the_rules_reading(tmp_path):
+    """With an urgency judge, distress and threat come from it alone: it reads both models'
+    log-odds and what the rules read (here: a question is no threat), it never drops the
+    rules' urgency, C and Python agree, and it is written with the model and read back."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pytest
+
+    from uppsikt.triage.base_model import load_base_model, save_base_model
+    from uppsikt.triage.detectors import detect
+
+    e = engine(True)
+    shipped = e.base_model
+    e.base_model = _with_judge(shipped, "biblioteket")
+    statement, question, plain = "Biblioteket stänger på lördag.", "Öppnar biblioteket på lördag?", "Simhallen stänger på lördag."
+    decision = e.classify(statement)
+    assert decision.urgent and decision.categories == ("threat",)
+    reason = [r for r in decision.reasons if r.category == "threat"][0]
+    assert reason.rule == "base_model.threat" and reason.score > 0.99
+    assert not e.classify(question).urgent  # the rules read a question
+    assert not e.classify(plain).urgent  # the linear threshold alone no longer decides
+    assert e.classify("Jag ska döda dig på biblioteket imorgon").urgent
+    nz = detect(statement, e.lexicon)[1].nz
+    twin = e.base_model.without_c()
+    flags = lambda: {"trivial"}  # noqa: E731
+    assert twin.score(nz, urgency_flags=flags) == e.base_model.score(nz, urgency_flags=flags)
+    assert twin.judge.log_odds(e.base_model.judge_features(nz, {"trivial"})) == e.base_model.judge.log_odds(e.base_model.judge_features(nz, {"trivial"}))
+    # Written with the model and read back; a judge whose trees point backwards is refused.
+    model = e.base_model
+    path = tmp_path / "model.npz"
+    save_base_model(path, model.categories, model.names, model.weights, model.bias, model.thresholds, model.second, model.judge)
+    again = load_base_model(path)
+    assert again.judge is not None and again.judge.log_odds(again.judge_features(nz, {"trivial"})) == 10.0
+    j = model.judge
+    bad = SimpleNamespace(flags=j.flags, feature=j.feature, threshold=j.threshold, left=np.array([1, 0, 0, 0, 0], dtype=np.int32), right=j.right, value=j.value, roots=j.roots, baseline=j.baseline, cut=j.cut)
+    save_base_model(path, model.categories, model.names, model.weights, model.bias, model.thresholds, model.second, bad)
+    load_base_model.cache_clear()
+    with pytest.raises(ValueError, match="urgency judge does not fit"):
+        load_base_model(path)
+
+
+def test_MOD_2_the_judge_reads_what_the_rules_alone_decide():
+    """The judge learnt from the rules' own decisions (the trainer runs the rules alone);
+    the engine must give it the same reading: the rules' categories, plus "calm" for a
+    question, a complaint or a figure of speech."""
+    from pathlib import Path
+
+    from uppsikt.triage.detectors import detect
+    from uppsikt.triage.engine import judge_flags
+    from uppsikt.triage.metrics import read_labelled
+
+    rules = engine(False)
+    rows = read_labelled(Path(__file__).resolve().parents[4] / "bench" / "triage" / "data" / "dev_a.jsonl")
+    calm = 0
+    for row in rows:
+        reasons, ctx = detect(row["text"], rules.lexicon)
+        flags = judge_flags(reasons, ctx)
+        assert flags - {"calm", "praise"} == set(rules.classify(row["text"]).categories), row["text"]
+        calm += "calm" in flags
+    assert judge_flags(*detect("Öppnar biblioteket på lördag?", rules.lexicon)) == {"question", "calm"}
+    assert calm > 10
