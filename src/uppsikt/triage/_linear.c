@@ -697,12 +697,118 @@ static PyTypeObject ForestType = {
     .tp_methods = Forest_methods,
 };
 
+/* ---- the second opinion's output layer: relu(x + bias) @ out + out_bias ------------------
+ * Dense(bias: float64 bytes (units), out: float64 bytes (units x nout, row-major),
+ *       out_bias: float64 bytes (nout)) */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t units, nout;
+    double *bias, *out, *out_bias;
+} Dense;
+
+static void Dense_dealloc(Dense *self) {
+    PyMem_Free(self->bias);
+    PyMem_Free(self->out);
+    PyMem_Free(self->out_bias);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Dense_init(Dense *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"bias", "out", "out_bias", NULL};
+    Py_buffer bb, bo, bob;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*y*y*", kwlist, &bb, &bo, &bob))
+        return -1;
+    int rc = -1;
+    Py_ssize_t units, nout, nw;
+    if (self->bias) {
+        PyErr_SetString(PyExc_RuntimeError, "Dense is already built");
+        goto done;
+    }
+    if (!(self->bias = copy_buffer(&bb, 8, &units)) || !(self->out = copy_buffer(&bo, 8, &nw)) || !(self->out_bias = copy_buffer(&bob, 8, &nout)))
+        goto done;
+    if (units == 0 || nout == 0 || nout > 16 || nw != units * nout) {
+        PyErr_SetString(PyExc_ValueError, "Dense: the arrays do not fit together");
+        goto done;
+    }
+    self->units = units;
+    self->nout = nout;
+    rc = 0;
+done:
+    PyBuffer_Release(&bb);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bob);
+    return rc;
+}
+
+static PyObject *Dense_logits(Dense *self, PyObject *seq) {
+    if (!self->bias) {
+        PyErr_SetString(PyExc_RuntimeError, "Dense is not built");
+        return NULL;
+    }
+    PyObject *fast = PySequence_Fast(seq, "logits: x must be a sequence");
+    if (!fast)
+        return NULL;
+    if (PySequence_Fast_GET_SIZE(fast) != self->units) {
+        Py_DECREF(fast);
+        PyErr_Format(PyExc_ValueError, "logits: expected %zd values", self->units);
+        return NULL;
+    }
+    double acc[16];
+    Py_ssize_t nout = self->nout; /* at most 16, checked when built */
+    for (Py_ssize_t o = 0; o < nout; o++)
+        acc[o] = self->out_bias[o];
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    for (Py_ssize_t u = 0; u < self->units; u++) {
+        double h = PyFloat_AsDouble(items[u]);
+        if (h == -1.0 && PyErr_Occurred()) {
+            Py_DECREF(fast);
+            return NULL;
+        }
+        h += self->bias[u];
+        if (h <= 0.0)
+            continue;
+        const double *row = self->out + u * self->nout;
+        for (Py_ssize_t o = 0; o < nout; o++)
+            acc[o] += h * row[o];
+    }
+    Py_DECREF(fast);
+    PyObject *res = PyList_New(nout);
+    if (!res)
+        return NULL;
+    for (Py_ssize_t o = 0; o < nout; o++) {
+        PyObject *v = PyFloat_FromDouble(acc[o]);
+        if (!v) {
+            Py_DECREF(res);
+            return NULL;
+        }
+        PyList_SET_ITEM(res, o, v);
+    }
+    return res;
+}
+
+static PyMethodDef Dense_methods[] = {
+    {"logits", (PyCFunction)Dense_logits, METH_O, "logits(x) -> relu(x + bias) @ out + out_bias, as a list"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject DenseType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "uppsikt.triage._linear.Dense",
+    .tp_basicsize = sizeof(Dense),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Dense(bias, out, out_bias): the second opinion's output layer",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Dense_init,
+    .tp_dealloc = (destructor)Dense_dealloc,
+    .tp_methods = Dense_methods,
+};
+
 static struct PyModuleDef linear_module = {
     PyModuleDef_HEAD_INIT, "_linear", "The shipped linear model's scoring loop in C.", -1, NULL,
 };
 
 PyMODINIT_FUNC PyInit__linear(void) {
-    if (PyType_Ready(&ScorerType) < 0 || PyType_Ready(&ForestType) < 0)
+    if (PyType_Ready(&ScorerType) < 0 || PyType_Ready(&ForestType) < 0 || PyType_Ready(&DenseType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&linear_module);
     if (!m)
@@ -716,6 +822,12 @@ PyMODINIT_FUNC PyInit__linear(void) {
     Py_INCREF(&ForestType);
     if (PyModule_AddObject(m, "Forest", (PyObject *)&ForestType) < 0) {
         Py_DECREF(&ForestType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&DenseType);
+    if (PyModule_AddObject(m, "Dense", (PyObject *)&DenseType) < 0) {
+        Py_DECREF(&DenseType);
         Py_DECREF(m);
         return NULL;
     }

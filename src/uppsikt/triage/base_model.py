@@ -265,6 +265,7 @@ class BaseModel:
     _second_cuts: tuple = field(init=False, repr=False, compare=False)
     _urgent_bits: int = field(init=False, repr=False, compare=False)
     _bias_list: list = field(init=False, repr=False, compare=False)
+    _dense: object = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         index = {name: i for i, name in enumerate(self.names) if i}
@@ -308,12 +309,18 @@ class BaseModel:
                 hidden_scorer = _linear.Scorer(names, hidden.tobytes(), units, [1e30] * units, [-1e30] * units)
         object.__setattr__(self, "_scorer", scorer)
         object.__setattr__(self, "_hidden_scorer", hidden_scorer)
+        dense = None
+        if hidden_scorer is not None and hasattr(_linear, "Dense"):
+            s = self.second
+            dense = _linear.Dense(np.asarray(s.hidden_bias, dtype=np.float64).tobytes(), np.ascontiguousarray(s.out, dtype=np.float64).tobytes(), np.asarray(s.out_bias, dtype=np.float64).tobytes())
+        object.__setattr__(self, "_dense", dense)
 
     def without_c(self) -> "BaseModel":
         """The same model scored by the Python code alone (to check the two agree)."""
         twin = BaseModel(categories=self.categories, names=self.names, weights=self.weights, bias=self.bias, thresholds=self.thresholds, second=self.second, judge=self.judge.without_c() if self.judge is not None else None)
         object.__setattr__(twin, "_scorer", None)
         object.__setattr__(twin, "_hidden_scorer", None)
+        object.__setattr__(twin, "_dense", None)
         return twin
 
     def _new_cache(self) -> tuple[dict, np.ndarray]:
@@ -483,7 +490,8 @@ class BaseModel:
             # Most posts: one window, the sums straight from C, no arrays to build.
             text = windows[0]
             totals = self._scorer.totals(text)
-            second = self.second.logits(self._hidden_scorer.totals(text)).tolist()
+            hidden = self._hidden_scorer.totals(text)
+            second = self._dense.logits(hidden) if self._dense is not None else self.second.logits(hidden).tolist()
             x = [t + b for t, b in zip(totals[:n], self._bias_list)] + second
         else:
             linear = second = None
