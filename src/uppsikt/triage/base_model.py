@@ -518,9 +518,19 @@ class BaseModel:
         k = self.categories.index(category)
         windows = _windows(nz.norm)
         text = windows[0] if len(windows) == 1 else max(windows, key=lambda t: self._window_totals(t)[k])
-        strongest, feature = self._window_strongest(text, k)
+        strongest, feature = self._telling(text, k)
         span = _span_of(nz, feature) if strongest > 0 else (0, len(nz.original))
         return [(category, _logistic(z), span)]
+
+    def _telling(self, text: str, k: int) -> tuple[float, str]:
+        """The word or word pair that weighs most for category ``k``, passing over pronouns
+        and other small words ("du", "er", "på") where a word that says more also weighs
+        for it: the editor is shown what the post is about."""
+        weight, feature = self._window_strongest(text, k)
+        if weight <= 0 or not _SMALL_WORDS.issuperset(feature.split()):
+            return weight, feature
+        telling = [c for c in self.contributions(_fold(text).split(), k) if c[0] > 0 and not _SMALL_WORDS.issuperset(c[1].split())]
+        return max(telling) if telling else (weight, feature)
 
     def _second_additions(self, nz: Normalized, passed: int, seen) -> list[tuple[str, float, tuple[int, int]]]:
         """Where the linear model finds an urgent category possible (its gate) but passes
@@ -554,6 +564,15 @@ def _windows(norm: str) -> list[str]:
     if len(words) <= WINDOW:
         return [norm]
     return [" " + " ".join(words[i : i + WINDOW]) + " " for i in range(0, len(words) - WINDOW + STRIDE, STRIDE)]
+
+
+# Pronouns, articles, prepositions and other small words (folded: å/ä→a, ö→o).
+_SMALL_WORDS = frozenset(
+    "du dig din ditt dina er ert era ni jag ja mig mej min mitt mina vi oss var vart vara han hon hen honom henne "
+    "hans hennes den det de dom dem deras som och att i pa med for till av om en ett ar har kan ska skall sa inte nu "
+    "bara men eller nar vad hur vem man sig sin sitt sina fran ut upp in over under vid hos efter innan mot sen da "
+    "the a an to you i we he she it they of in on at and or".split()
+)
 
 
 def _span_of(nz: Normalized, feature: str) -> tuple[int, int]:
