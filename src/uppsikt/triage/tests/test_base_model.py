@@ -433,6 +433,12 @@ def test_MOD_2_urgency_judge_weighs_the_models_and_the_rules_reading(tmp_path):
     assert not e.classify(question).urgent  # the rules read a question
     assert not e.classify(plain).urgent  # the linear threshold alone no longer decides
     assert e.classify("Jag ska döda dig på biblioteket imorgon").urgent
+    # The linear model weighs "er" most for a threat here; the editor is shown a word that
+    # says more.
+    invitation = "Vi ses på biblioteket ikväll, ta med er frågor"
+    assert e.base_model._window_strongest(detect(invitation, e.lexicon)[1].nz.norm, 1)[1] == "er"
+    marked = [invitation[r.span[0] : r.span[1]] for r in e.classify(invitation).reasons if r.category == "threat"]
+    assert marked and marked[0].lower() not in ("er", "på", "vi", "med")
     nz = detect(statement, e.lexicon)[1].nz
     twin = e.base_model.without_c()
     flags = lambda: {"trivial"}  # noqa: E731
