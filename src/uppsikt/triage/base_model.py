@@ -585,13 +585,22 @@ def _span_of(nz: Normalized, feature: str) -> tuple[int, int]:
     return nz.norm_span(start + 1, start + 1 + len(feature))
 
 
+def _strings_array(strings) -> np.ndarray:
+    """Names as one UTF-8 byte array, one a line (an archive holds no pickled objects)."""
+    return np.frombuffer("\n".join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def _array_strings(array: np.ndarray) -> tuple[str, ...]:
+    return tuple(array.tobytes().decode("utf-8").split("\n"))
+
+
 def save_base_model(path: Path, categories, names, weights, bias, thresholds, second: SecondOpinion | None = None, judge: UrgencyJudge | None = None) -> None:
     """Write the model as a compressed NumPy archive (no pickled objects)."""
-    blob = np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8)
+    blob = _strings_array(names)
     extra = {}
     if second is not None:
         extra = {
-            "second_categories": np.frombuffer("\n".join(second.categories).encode("utf-8"), dtype=np.uint8),
+            "second_categories": _strings_array(second.categories),
             "second_hidden": np.asarray(second.hidden, dtype=np.float16),
             "second_hidden_bias": np.asarray(second.hidden_bias, dtype=np.float32),
             "second_out": np.asarray(second.out, dtype=np.float32),
@@ -601,7 +610,7 @@ def save_base_model(path: Path, categories, names, weights, bias, thresholds, se
         }
     if judge is not None:
         extra |= {
-            "judge_flags": np.frombuffer("\n".join(judge.flags).encode("utf-8"), dtype=np.uint8),
+            "judge_flags": _strings_array(judge.flags),
             "judge_feature": np.asarray(judge.feature, dtype=np.int16),
             "judge_threshold": np.asarray(judge.threshold, dtype=np.float64),
             "judge_left": np.asarray(judge.left, dtype=np.int32),
@@ -609,12 +618,12 @@ def save_base_model(path: Path, categories, names, weights, bias, thresholds, se
             "judge_value": np.asarray(judge.value, dtype=np.float64),
             "judge_roots": np.asarray(judge.roots, dtype=np.int32),
             "judge_baseline_cut": np.asarray([judge.baseline, judge.cut], dtype=np.float64),
-            "judge_shape": np.frombuffer("\n".join(getattr(judge, "shape", ())).encode("utf-8"), dtype=np.uint8),
+            "judge_shape": _strings_array(getattr(judge, "shape", ())),
         }
     with open(path, "wb") as fh:
         np.savez_compressed(
             fh,
-            categories=np.frombuffer("\n".join(categories).encode("utf-8"), dtype=np.uint8),
+            categories=_strings_array(categories),
             names=blob,
             weights=np.asarray(weights, dtype=np.float16),
             bias=np.asarray(bias, dtype=np.float32),
@@ -628,15 +637,15 @@ def load_base_model(path: Path = MODEL_PATH) -> BaseModel | None:
     if not path.is_file():
         return None
     with np.load(path, allow_pickle=False) as data:
-        categories = tuple(data["categories"].tobytes().decode("utf-8").split("\n"))
-        names = tuple(data["names"].tobytes().decode("utf-8").split("\n"))
+        categories = _array_strings(data["categories"])
+        names = _array_strings(data["names"])
         weights = data["weights"].astype(np.float32)
         bias = data["bias"].astype(np.float32)
         thresholds = data["thresholds"].astype(np.float32)
         second = None
         if "second_hidden" in data:
             second = SecondOpinion(
-                categories=tuple(data["second_categories"].tobytes().decode("utf-8").split("\n")),
+                categories=_array_strings(data["second_categories"]),
                 hidden=data["second_hidden"].astype(np.float32),
                 hidden_bias=data["second_hidden_bias"].astype(np.float32),
                 out=data["second_out"].astype(np.float32),
@@ -660,8 +669,8 @@ def load_base_model(path: Path = MODEL_PATH) -> BaseModel | None:
 
 
 def _read_judge(path: Path, data, baseline: float, cut: float, model_features: int) -> UrgencyJudge:
-    flags = tuple(data["judge_flags"].tobytes().decode("utf-8").split("\n"))
-    shape = tuple(n for n in data["judge_shape"].tobytes().decode("utf-8").split("\n") if n) if "judge_shape" in data else ()
+    flags = _array_strings(data["judge_flags"])
+    shape = tuple(n for n in _array_strings(data["judge_shape"]) if n) if "judge_shape" in data else ()
     if shape and shape != JUDGE_SHAPE:
         raise ValueError(f"{path}: the urgency judge reads a post's shape this engine does not know")
     try:

@@ -418,7 +418,7 @@ _A_PERSON_OR_PLACE = re.compile(
 )
 
 
-def _said_of_a_person(c: Context, h: Hit, intents: list[Hit]) -> bool:
+def _said_of_a_person(c: Context, h: Hit) -> bool:
     """A violent verb right after the writer's own intent ("jag ska döda", "vi tänker
     skjuta") said of something that is no game, pest, weed or thing of the mind."""
     norm = c.nz.norm
@@ -457,7 +457,7 @@ def detect_threat(c: Context) -> list[Reason]:
             intents = [h]  # a call to beat people that opens a clause: "... och spöa upp personalen"
         if not intents and h[2] >= 1.0 and any(t[0] >= h[1] and t[0] - h[1] <= 12 and t[3] in _DIRECT_TARGETS for t in c.get("threat.target")):
             intents = [h]  # "dödar jag er", "skjuter dig"
-        if not targets and h[2] >= 1.0 and not c.has("laugh") and _said_of_a_person(c, h, intents):
+        if not targets and h[2] >= 1.0 and not c.has("laugh") and _said_of_a_person(c, h):
             targets = [h]  # "jag ska skjuta ihjäl grannen": the writer's own deed, done to someone
         w = h[2] * (1.0 if intents else 0.5) * (1.0 if targets else 0.6) + (0.15 if weapons else 0.0)
         if c.has("laugh"):

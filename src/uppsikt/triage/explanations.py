@@ -99,7 +99,7 @@ def action_label(action: str) -> str:
 def rule_sentence(rule: str) -> str:
     if rule.startswith(BASE_MODEL_RULE_PREFIX):
         label = category_label(rule[len(BASE_MODEL_RULE_PREFIX) :])
-        return f"Den medföljande modellen känner igen ordval som ofta betyder ”{label}”; ordet som vägde tyngst är markerat. Bedöm inlägget själv."
+        return f"Den medföljande modellen känner igen ordval som ofta betyder ”{label}”; ett av orden som vägde tyngst är markerat. Bedöm inlägget själv."
     if rule.startswith(MODEL_RULE_PREFIX):
         category = rule[len(MODEL_RULE_PREFIX) :]
         label = category_label(category)
