@@ -38,6 +38,8 @@ typedef struct {
     float *words;          /* nrows x ncat: a word's own row plus its 4-grams' */
     double *cuts;          /* per category: total >= cut adds it */
     double *veto;          /* per category: total < veto makes it all but impossible */
+    uint64_t *small;       /* hash set of the small words (pronouns, prepositions), 0 = empty */
+    uint64_t small_mask;
 } Scorer;
 
 static inline uint64_t fnv1a(const char *s, Py_ssize_t n) {
@@ -139,15 +141,42 @@ static inline int seen_before(uint64_t *set, uint64_t mask, uint64_t h) {
 }
 
 /* The strongest single feature of one category (to explain a decision). */
-typedef struct {
+typedef struct Strongest {
     Py_ssize_t k;          /* the category, or -1 when not wanted */
     double best;
     const char *name;      /* its bytes (in ``keep``), NULL while none */
     Py_ssize_t len;
     char *keep;
+    struct Strongest *telling;  /* when set: also the strongest positive feature that is not only small words */
+    const Scorer *sc;
 } Strongest;
 
-static void consider(Strongest *st, double value, const char *name, Py_ssize_t len) {
+/* Is every word of ``name`` (words a space apart) one of the scorer's small words? */
+static int all_small(const Scorer *sc, const char *name, Py_ssize_t len) {
+    if (!sc->small)
+        return 0;
+    Py_ssize_t i = 0;
+    while (i < len) {
+        Py_ssize_t start = i;
+        while (i < len && name[i] != ' ')
+            i++;
+        uint64_t h = fnv1a(name + start, i - start);
+        if (!h)
+            h = 1;
+        uint64_t j = h & sc->small_mask;
+        for (;;) {
+            if (!sc->small[j])
+                return 0;
+            if (sc->small[j] == h)
+                break;
+            j = (j + 1) & sc->small_mask;
+        }
+        i++;
+    }
+    return 1;
+}
+
+static void keep_stronger(Strongest *st, double value, const char *name, Py_ssize_t len) {
     if (st->name) {
         if (value < st->best)
             return;
@@ -163,6 +192,12 @@ static void consider(Strongest *st, double value, const char *name, Py_ssize_t l
     st->name = st->keep;
     st->len = len;
     st->best = value;
+}
+
+static void consider(Strongest *st, double value, const char *name, Py_ssize_t len) {
+    keep_stronger(st, value, name, len);
+    if (st->telling && value > 0 && !all_small(st->sc, name, len))
+        keep_stronger(st->telling, value, name, len);
 }
 
 /* Totals per category (without bias) of a normalised text, into acc; the number of words,
@@ -298,6 +333,7 @@ static void Scorer_dealloc(Scorer *self) {
     PyMem_Free(self->words);
     PyMem_Free(self->cuts);
     PyMem_Free(self->veto);
+    PyMem_Free(self->small);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -327,15 +363,16 @@ static int read_doubles(PyObject *seq, Py_ssize_t n, double **out, const char *w
     return 0;
 }
 
-/* Scorer(names: bytes, weights: bytes, ncat: int, cuts, veto)
+/* Scorer(names: bytes, weights: bytes, ncat: int, cuts, veto, small=b"")
  * names: the feature names, UTF-8, joined by "\n" (row 0 first, its name is ignored);
- * weights: float32, rows x ncat, row-major. */
+ * weights: float32, rows x ncat, row-major; small: the words ``telling`` passes over
+ * (pronouns, prepositions), folded, UTF-8, joined by "\n". */
 static int Scorer_init(Scorer *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"names", "weights", "ncat", "cuts", "veto", NULL};
-    Py_buffer names, weights;
+    static char *kwlist[] = {"names", "weights", "ncat", "cuts", "veto", "small", NULL};
+    Py_buffer names, weights, small = {0};
     Py_ssize_t ncat;
     PyObject *cuts, *veto;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*y*nOO", kwlist, &names, &weights, &ncat, &cuts, &veto))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*y*nOO|y*", kwlist, &names, &weights, &ncat, &cuts, &veto, &small))
         return -1;
     int rc = -1;
     if (self->blob) {
@@ -425,10 +462,41 @@ static int Scorer_init(Scorer *self, PyObject *args, PyObject *kwds) {
     PyMem_Free(buf);
     PyMem_Free(cps);
     PyMem_Free(acc);
+    if (small.buf && small.len) {
+        const char *sb = small.buf;
+        Py_ssize_t nsmall = 1;
+        for (Py_ssize_t i = 0; i < small.len; i++)
+            if (sb[i] == '\n')
+                nsmall++;
+        uint64_t scap = 16;
+        while (scap < (uint64_t)nsmall * 2)
+            scap <<= 1;
+        self->small = PyMem_Calloc((size_t)scap, sizeof(uint64_t));
+        if (!self->small) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        self->small_mask = scap - 1;
+        Py_ssize_t s0 = 0;
+        for (Py_ssize_t i = 0; i <= small.len; i++) {
+            if (i == small.len || sb[i] == '\n') {
+                uint64_t h = fnv1a(sb + s0, i - s0);
+                if (!h)
+                    h = 1;
+                uint64_t j = h & self->small_mask;
+                while (self->small[j] && self->small[j] != h)
+                    j = (j + 1) & self->small_mask;
+                self->small[j] = h;
+                s0 = i + 1;
+            }
+        }
+    }
     rc = 0;
 done:
     PyBuffer_Release(&names);
     PyBuffer_Release(&weights);
+    if (small.buf)
+        PyBuffer_Release(&small);
     return rc;
 }
 
@@ -495,9 +563,11 @@ static PyObject *Scorer_totals(Scorer *self, PyObject *text) {
     return out;
 }
 
-/* strongest(norm, k) -> (weight, feature): the word or word pair that weighs most for
- * category k (a word's weight includes its 4-grams'), or None for a text without words. */
-static PyObject *Scorer_strongest(Scorer *self, PyObject *args) {
+/* The strongest feature of category k in ``text``; with ``telling``, the word that says
+ * most: where the strongest is only small words ("du", "er", "på"), the strongest positive
+ * feature that is not (when there is one). (weight, feature), or None for a text without
+ * words. */
+static PyObject *strongest_of(Scorer *self, PyObject *args, int telling) {
     PyObject *text;
     Py_ssize_t k;
     if (!PyArg_ParseTuple(args, "Un", &text, &k))
@@ -513,30 +583,49 @@ static PyObject *Scorer_strongest(Scorer *self, PyObject *args) {
         return NULL;
     double *a = PyMem_Malloc(sizeof(double) * (size_t)self->ncat);
     char *keep = PyMem_Malloc((size_t)n + 1);
-    if (!a || !keep) {
+    char *keep2 = telling ? PyMem_Malloc((size_t)n + 1) : NULL;
+    if (!a || !keep || (telling && !keep2)) {
         PyMem_Free(a);
         PyMem_Free(keep);
+        PyMem_Free(keep2);
         return PyErr_NoMemory();
     }
-    Strongest st = {k, 0.0, NULL, 0, keep};
+    Strongest alt = {k, 0.0, NULL, 0, keep2, NULL, self};
+    Strongest st = {k, 0.0, NULL, 0, keep, telling ? &alt : NULL, self};
     PyObject *out = NULL;
     if (walk(self, text, a, &st) >= 0) {
-        if (!st.name) {
+        const Strongest *pick = &st;
+        if (telling && st.name && st.best > 0 && alt.name && all_small(self, st.name, st.len))
+            pick = &alt;
+        if (!pick->name) {
             out = Py_NewRef(Py_None);
         } else {
-            PyObject *name = PyUnicode_DecodeUTF8(st.name, st.len, "strict");
+            PyObject *name = PyUnicode_DecodeUTF8(pick->name, pick->len, "strict");
             if (name) {
-                out = Py_BuildValue("(dN)", st.best, name);
+                out = Py_BuildValue("(dN)", pick->best, name);
             }
         }
     }
     PyMem_Free(a);
     PyMem_Free(keep);
+    PyMem_Free(keep2);
     return out;
+}
+
+/* strongest(norm, k) -> (weight, feature): the word or word pair that weighs most for
+ * category k (a word's weight includes its 4-grams'), or None for a text without words. */
+static PyObject *Scorer_strongest(Scorer *self, PyObject *args) {
+    return strongest_of(self, args, 0);
+}
+
+/* telling(norm, k) -> (weight, feature): as strongest, passing over small words. */
+static PyObject *Scorer_telling(Scorer *self, PyObject *args) {
+    return strongest_of(self, args, 1);
 }
 
 static PyMethodDef Scorer_methods[] = {
     {"strongest", (PyCFunction)Scorer_strongest, METH_VARARGS, "strongest(norm, k) -> (weight, feature) that weighs most for category k"},
+    {"telling", (PyCFunction)Scorer_telling, METH_VARARGS, "telling(norm, k) -> (weight, feature): as strongest, passing over small words where another weighs for k"},
     {"masks", (PyCFunction)Scorer_masks, METH_O, "masks(norm) -> (passed, unlikely) bit masks over the categories"},
     {"totals", (PyCFunction)Scorer_totals, METH_O, "totals(norm) -> summed weights per category, without bias"},
     {NULL, NULL, 0, NULL},

@@ -302,7 +302,7 @@ class BaseModel:
         scorer = hidden_scorer = None
         if _linear is not None and wide.shape[1] <= 64:
             names = "\n".join(self.names).encode("utf-8")
-            scorer = _linear.Scorer(names, self._wide.tobytes(), wide.shape[1], [float(c) for c in self.cuts], [float(v) for v in self.veto_cuts])
+            scorer = _linear.Scorer(names, self._wide.tobytes(), wide.shape[1], [float(c) for c in self.cuts], [float(v) for v in self.veto_cuts], small="\n".join(sorted(_SMALL_WORDS)).encode("utf-8"))
             if self.second is not None:
                 units = self.second.hidden.shape[1]
                 hidden = np.ascontiguousarray(self.second.hidden, dtype=np.float32)
@@ -526,6 +526,8 @@ class BaseModel:
         """The word or word pair that weighs most for category ``k``, passing over pronouns
         and other small words ("du", "er", "på") where a word that says more also weighs
         for it: the editor is shown what the post is about."""
+        if self._scorer is not None:
+            return self._scorer.telling(text, k)
         weight, feature = self._window_strongest(text, k)
         if weight <= 0 or not _SMALL_WORDS.issuperset(feature.split()):
             return weight, feature

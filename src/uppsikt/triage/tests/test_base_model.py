@@ -2,7 +2,7 @@
 
 from uppsikt.policies.loader import load_preset
 from uppsikt.triage.engine import Engine
-from uppsikt.triage.base_model import load_base_model
+from uppsikt.triage.base_model import _fold, load_base_model
 
 
 def engine(with_model: bool) -> Engine:
@@ -173,6 +173,18 @@ def test_MOD_6_c_scoring_loop_is_built_and_agrees_with_the_python_one():
         a, b = model.probabilities(nz), python.probabilities(nz)
         assert all(abs(a[k] - b[k]) < 1e-5 for k in a), text
     assert any(model.score(normalize(t))[0] for t in texts), "the check must cover posts the model flags"
+    # The word an urgent flag marks (passing over pronouns and prepositions): the same in C.
+    passed_over = 0
+    for text in texts:
+        norm = normalize(text).norm
+        if not _fold(norm).split():
+            continue
+        for k in range(len(model.categories)):
+            c_weight, c_word = model._telling(norm, k)
+            p_weight, p_word = python._telling(norm, k)
+            assert c_word == p_word and abs(c_weight - p_weight) < 1e-4, (text, k)
+            passed_over += c_word != model._window_strongest(norm, k)[1]
+    assert passed_over, "the check must cover posts where a small word weighs most"
 
 
 def test_MOD_7_repeating_a_word_or_writing_at_length_does_not_flag_a_post():
