@@ -328,7 +328,98 @@ static PyObject *dot_word(PyObject *self, PyObject *arg) {
     Py_RETURN_FALSE;
 }
 
+/* collect_hits(matches, payloads) -> {tag: [(start, end, weight, term), ...]}: the lexicon
+ * scan's hits (lexicon.py, Lexicon.scan, holds the same loop in Python).  ``matches`` is
+ * the automaton's list of (key index, start, end); ``payloads[index]`` is (lead, trail,
+ * ((tag, weight, term), ...)), lead and trail being the padding spaces the key carries. */
+static PyObject *collect_hits(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "collect_hits(matches: list, payloads: tuple)");
+        return NULL;
+    }
+    PyObject *matches = args[0], *payloads = args[1];
+    Py_ssize_t npay = PyTuple_GET_SIZE(payloads);
+    PyObject *out = PyDict_New();
+    if (!out)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(matches);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *m = PyList_GET_ITEM(matches, i);
+        if (!PyTuple_Check(m) || PyTuple_GET_SIZE(m) != 3)
+            goto bad;
+        Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 0));
+        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 1));
+        Py_ssize_t stop = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 2));
+        if (PyErr_Occurred())
+            goto fail;
+        if (index < 0 || index >= npay)
+            goto bad;
+        PyObject *p = PyTuple_GET_ITEM(payloads, index);
+        if (!PyTuple_Check(p) || PyTuple_GET_SIZE(p) != 3 || !PyTuple_Check(PyTuple_GET_ITEM(p, 2)))
+            goto bad;
+        start += PyLong_AsSsize_t(PyTuple_GET_ITEM(p, 0));
+        stop -= PyLong_AsSsize_t(PyTuple_GET_ITEM(p, 1));
+        if (PyErr_Occurred())
+            goto fail;
+        PyObject *entries = PyTuple_GET_ITEM(p, 2);
+        PyObject *s = PyLong_FromSsize_t(start);
+        PyObject *e = PyLong_FromSsize_t(stop);
+        if (!s || !e) {
+            Py_XDECREF(s);
+            Py_XDECREF(e);
+            goto fail;
+        }
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(entries); j++) {
+            PyObject *entry = PyTuple_GET_ITEM(entries, j);
+            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3) {
+                Py_DECREF(s);
+                Py_DECREF(e);
+                goto bad;
+            }
+            PyObject *tag = PyTuple_GET_ITEM(entry, 0);
+            PyObject *hit = PyTuple_Pack(4, s, e, PyTuple_GET_ITEM(entry, 1), PyTuple_GET_ITEM(entry, 2));
+            if (!hit) {
+                Py_DECREF(s);
+                Py_DECREF(e);
+                goto fail;
+            }
+            PyObject *list = PyDict_GetItemWithError(out, tag);
+            int rc;
+            if (list) {
+                rc = PyList_Append(list, hit);
+            } else if (PyErr_Occurred()) {
+                rc = -1;
+            } else {
+                list = PyList_New(1);
+                if (list) {
+                    Py_INCREF(hit);
+                    PyList_SET_ITEM(list, 0, hit);
+                    rc = PyDict_SetItem(out, tag, list);
+                    Py_DECREF(list);
+                } else {
+                    rc = -1;
+                }
+            }
+            Py_DECREF(hit);
+            if (rc < 0) {
+                Py_DECREF(s);
+                Py_DECREF(e);
+                goto fail;
+            }
+        }
+        Py_DECREF(s);
+        Py_DECREF(e);
+    }
+    return out;
+bad:
+    PyErr_SetString(PyExc_ValueError, "collect_hits: a match or payload of the wrong shape");
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"collect_hits", (PyCFunction)(void (*)(void))collect_hits, METH_FASTCALL, "collect_hits(matches, payloads) -> {tag: [(start, end, weight, term)]} (see lexicon.py)."},
     {"dot_word", dot_word, METH_O, "dot_word(t) -> bool: whether re.search(r'\\.[a-z]{2}', t) matches."},
     {"latin1_lower", (PyCFunction)(void (*)(void))latin1_lower, METH_FASTCALL, "latin1_lower(t, table) -> t.lower() for a Latin-1 text that needs no NFKC, or None (see normalize.py)."},
     {"squeeze", squeeze, METH_O, "squeeze(t) -> (text, kept): non-word characters to spaces, spaced letters joined, letter runs cut (see normalize.py)."},

@@ -72,14 +72,12 @@ def _url_gate(low: str) -> bool:
 class Context:
     """One post while it is being triaged: the views, the hits, and cached lookups."""
 
-    __slots__ = ("text", "nz", "hits", "has_digit", "ruled_out", "_lexicon", "_context_done", "_names", "_sentences", "_phones", "_emails", "_urls", "_prices", "_codes", "_streets", "_pnr")
+    __slots__ = ("text", "nz", "hits", "has_digit", "ruled_out", "_names", "_sentences", "_phones", "_emails", "_urls", "_prices", "_codes", "_streets", "_pnr")
 
-    def __init__(self, text: str, nz: Normalized, hits: dict[str, list[Hit]], lexicon: Lexicon | None = None):
+    def __init__(self, text: str, nz: Normalized, hits: dict[str, list[Hit]]):
         self.text = text
         self.nz = nz
         self.hits = hits
-        self._lexicon = lexicon
-        self._context_done = lexicon is None
         self.has_digit = has_ascii_digit(text)
         # Categories a rule saw a trigger for and ruled out in so many words ("ett stort fan
         # av biblioteket"): the shipped model does not add them back (engine.py).
@@ -95,18 +93,10 @@ class Context:
         self._pnr = None
 
     # -- lexicon hits -------------------------------------------------------------
-    def _context(self) -> None:
-        self._context_done = True
-        self._lexicon.scan_context(self.nz.norm, self.hits)
-
     def get(self, tag: str) -> list[Hit]:
-        if not self._context_done and tag in self._lexicon.context_tags:
-            self._context()
         return self.hits.get(tag, EMPTY)
 
     def has(self, tag: str) -> bool:
-        if not self._context_done and tag in self._lexicon.context_tags:
-            self._context()
         return tag in self.hits
 
     def total(self, tag: str, hits: list[Hit] | None = None) -> float:
@@ -1037,7 +1027,7 @@ def context_for(text: str, lexicon: Lexicon) -> Context:
             pos_s = bisect_left(nz.norm_offsets, s) + 1 if nz.norm_offsets is not None else s + 1
             pos_e = pos_s + max(1, e - s)
             hits.setdefault(tag, []).append((pos_s, pos_e, weight, term))
-    return Context(text, nz, hits, lexicon)
+    return Context(text, nz, hits)
 
 
 def _resolve(c: Context, reasons: list[Reason]) -> list[Reason]:

@@ -31,6 +31,11 @@ import yaml
 
 from .normalize import normalize_term
 
+try:  # the scan's hits gathered in C (setup.py builds it where a C compiler is found)
+    from ._squeeze import collect_hits as _collect_hits
+except ImportError:  # pragma: no cover - the same loop in Python (Lexicon.scan)
+    _collect_hits = None
+
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 # Emoji and symbol blocks: a cheap test before the exact emoji pattern.
 _EMOJI_RANGE = re.compile("[\u2190-\u2bff\U0001F000-\U0001FAFF]")
@@ -141,29 +146,14 @@ def term_keys(raw: str, masked: bool = False) -> list[str]:
     return [left + b + right for b in bodies]
 
 
-# Tags that only qualify a hit of another tag (who, when, with what intent). They sit in a
-# second automaton that is scanned only when a detector asks for one of them, so a post
-# with nothing to qualify is scanned once.
-CONTEXT_TAGS = frozenset(
-    """pron.first pron.third negation family third_party praise laugh
-    threat.intent threat.target crime.incite crime.sell case.intent
-    copyright.free copyright.legit violence.display party.name party.not_call profanity.not
-    distress.mundane distress.c_final distress.c_hopeless hate.condemn hate.not_condemn
-    person.role commercial.weak""".split()
-)
-
-
 class Lexicon:
-    """All terms of all files: the trigger automaton and the context automaton."""
+    """All terms of all files in one automaton, and the emoji beside it."""
 
-    def __init__(self, terms: dict[str, list[tuple[str, float]]], masked_tags: frozenset[str] = frozenset(), context_tags: frozenset[str] = CONTEXT_TAGS):
+    def __init__(self, terms: dict[str, list[tuple[str, float]]], masked_tags: frozenset[str] = frozenset()):
         self.tags = frozenset(terms)
-        self.context_tags = frozenset(context_tags) & self.tags
-        self.size = 0
-        tables: tuple[dict, dict] = ({}, {})
+        table: dict = {}
         emoji: dict[str, list[tuple[str, float, str]]] = {}
         for tag, entries in terms.items():
-            table = tables[1] if tag in self.context_tags else tables[0]
             for raw, weight in entries:
                 if not any(ch.isalnum() for ch in raw):
                     # Emoji are matched in the lower-case view (the lexicon view drops them).
@@ -171,9 +161,8 @@ class Lexicon:
                     continue
                 for key in term_keys(raw, masked=tag in masked_tags):
                     table.setdefault(key, []).append((tag, weight, raw))
-        self._automaton = self._build(tables[0])
-        self._context_automaton = self._build(tables[1])
-        self.size = len(tables[0]) + len(tables[1]) + len(emoji)
+        self._automaton = self._build(table)
+        self.size = len(table) + len(emoji)
         self._emoji = emoji
         self._emoji_gate = _EMOJI_RANGE if emoji else None
         self._emoji_re = re.compile("|".join(re.escape(e) for e in sorted(emoji, key=len, reverse=True))) if emoji else None
@@ -193,18 +182,6 @@ class Lexicon:
         automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
         return automaton, payloads
 
-    def scan_context(self, norm: str, hits: dict[str, list[Hit]]) -> None:
-        """Add the context tags' hits to ``hits``."""
-        automaton, payloads = self._context_automaton
-        if automaton is None:
-            return
-        for index, start, stop in automaton.find_matches_as_indexes(norm, overlapping=True):
-            lead, trail, payload = payloads[index]
-            start += lead
-            stop -= trail
-            for tag, weight, raw in payload:
-                hits.setdefault(tag, []).append((start, stop, weight, raw))
-
     def scan_emoji(self, low: str) -> list[tuple[int, int, str, float, str]]:
         """Emoji hits in ``low``: (start, end, tag, weight, term)."""
         if self._emoji_re is None or _latin1(low) or not self._emoji_gate.search(low):
@@ -216,11 +193,16 @@ class Lexicon:
         return out
 
     def scan(self, norm: str) -> dict[str, list[Hit]]:
-        hits: dict[str, list[Hit]] = {}
+        """Every term's hits in ``norm`` by tag: (start, end, weight, term), in the order
+        they end."""
         automaton, payloads = self._automaton
         if automaton is None:
-            return hits
-        for index, start, stop in automaton.find_matches_as_indexes(norm, overlapping=True):
+            return {}
+        matches = automaton.find_matches_as_indexes(norm, overlapping=True)
+        if _collect_hits is not None:
+            return _collect_hits(matches, payloads)
+        hits: dict[str, list[Hit]] = {}
+        for index, start, stop in matches:
             lead, trail, payload = payloads[index]
             start += lead
             stop -= trail

@@ -129,3 +129,44 @@ def test_MOD_1_long_latin1_texts_take_the_c_paths_with_the_same_views():
         fast = normalize_module.normalize(text)
         slow = _normalize_without_c(text)
         assert (fast.low, fast.low_offsets, fast.norm, fast.norm_offsets) == (slow.low, slow.low_offsets, slow.norm, slow.norm_offsets)
+
+
+_LEXICON_WORDS = st.sampled_from("jag vill inte leva mer du ska dö jävla idiot haha tack bomb rektorn köp rabatt fan av j*vla inte ni er".split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LEXICON_WORDS | st.text(alphabet=_LATIN1, max_size=8), max_size=30))
+def test_MOD_1_the_scans_hits_gathered_in_c_equal_the_python_loop(words):
+    """One automaton holds every tag; ``_squeeze.collect_hits`` gathers its matches into
+    hits by tag, as the Python loop of ``Lexicon.scan`` does."""
+    import pytest
+
+    from uppsikt.triage import lexicon as lexicon_module
+
+    assert lexicon_module._collect_hits is not None, "uppsikt.triage._squeeze was not built"
+    lex = lexicon_module.default_lexicon()
+    norm = normalize(" ".join(words)).norm
+    fast = lex.scan(norm)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(lexicon_module, "_collect_hits", None)
+        slow = lex.scan(norm)
+    assert fast == slow and list(fast) == list(slow)
+
+
+def test_MOD_1_hits_of_a_qualifying_tag_come_with_the_first_scan():
+    hits = __import__("uppsikt.triage.lexicon", fromlist=["default_lexicon"]).default_lexicon().scan(normalize("Jag vill inte leva mer haha").norm)
+    assert {"distress.explicit", "negation", "laugh", "pron.first"} <= set(hits), sorted(hits)
+
+
+def test_MOD_1_collect_hits_refuses_what_is_not_a_scan():
+    import pytest
+
+    from uppsikt.triage._squeeze import collect_hits
+
+    payloads = ((0, 0, (("tag", 1.0, "ord"),)),)
+    assert collect_hits([(0, 2, 5)], payloads) == {"tag": [(2, 5, 1.0, "ord")]}
+    for matches in ([(1, 0, 1)], [(0, 1)], ["x"], [(0, "a", 1)]):
+        with pytest.raises((ValueError, TypeError)):
+            collect_hits(matches, payloads)
+    with pytest.raises(TypeError):
+        collect_hits((0, 1, 2), payloads)
