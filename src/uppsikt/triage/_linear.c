@@ -28,14 +28,9 @@ typedef struct {
     PyObject_HEAD
     Py_ssize_t ncat;
     Py_ssize_t nrows;      /* row 0 is the unknown feature */
-    char *blob;            /* feature names, UTF-8, back to back */
-    Py_ssize_t *off;       /* per row: start in blob */
-    Py_ssize_t *len;       /* per row: length in bytes */
-    uint64_t *hash;        /* per row */
-    Slot *slots;           /* hash table: a row's hash and number (row 0 = empty) */
+    Slot *slots;           /* hash table: a row's hash and number (row 0 = empty); NULL until built */
     uint64_t mask;
-    float *weights;        /* nrows x ncat */
-    float *words;          /* nrows x ncat: a word's own row plus its 4-grams' */
+    float *weights;        /* nrows x ncat: a 4-gram's or pair's own row; a word's own row plus its 4-grams' */
     double *cuts;          /* per category: total >= cut adds it */
     double *veto;          /* per category: total < veto makes it all but impossible */
     uint64_t *small;       /* hash set of the small words (pronouns, prepositions), 0 = empty */
@@ -281,7 +276,7 @@ static Py_ssize_t walk(const Scorer *sc, PyObject *text, double *acc, Strongest 
         if (again) {
             /* counted already */
         } else if (row) {
-            const float *w = sc->words + (Py_ssize_t)row * sc->ncat;
+            const float *w = sc->weights + (Py_ssize_t)row * sc->ncat;
             add_row(acc, w, sc->ncat);
             if (st)
                 consider(st, w[st->k], folded + start, wlen);
@@ -324,13 +319,8 @@ static Py_ssize_t walk(const Scorer *sc, PyObject *text, double *acc, Strongest 
 }
 
 static void Scorer_dealloc(Scorer *self) {
-    PyMem_Free(self->blob);
-    PyMem_Free(self->off);
-    PyMem_Free(self->len);
-    PyMem_Free(self->hash);
     PyMem_Free(self->slots);
     PyMem_Free(self->weights);
-    PyMem_Free(self->words);
     PyMem_Free(self->cuts);
     PyMem_Free(self->veto);
     PyMem_Free(self->small);
@@ -375,7 +365,7 @@ static int Scorer_init(Scorer *self, PyObject *args, PyObject *kwds) {
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*y*nOO|y*", kwlist, &names, &weights, &ncat, &cuts, &veto, &small))
         return -1;
     int rc = -1;
-    if (self->blob) {
+    if (self->slots) {
         PyErr_SetString(PyExc_RuntimeError, "Scorer is already built");
         goto done;
     }
@@ -404,61 +394,60 @@ static int Scorer_init(Scorer *self, PyObject *args, PyObject *kwds) {
     while (cap < (uint64_t)nrows * 2)
         cap <<= 1;
     self->mask = cap - 1;
-    self->blob = PyMem_Malloc((size_t)names.len + 1);
-    self->off = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)nrows);
-    self->len = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)nrows);
-    self->hash = PyMem_Malloc(sizeof(uint64_t) * (size_t)nrows);
-    self->slots = PyMem_Calloc((size_t)cap, sizeof(Slot));
+    /* the names' offsets and lengths: needed only while the scorer is built */
+    Py_ssize_t *off = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)nrows);
+    Py_ssize_t *len = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)nrows);
+    Slot *slots = PyMem_Calloc((size_t)cap, sizeof(Slot));
     self->weights = PyMem_Malloc((size_t)weights.len);
-    self->words = PyMem_Malloc((size_t)weights.len);
-    if (!self->blob || !self->off || !self->len || !self->hash || !self->slots || !self->weights || !self->words) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    memcpy(self->blob, names.buf, (size_t)names.len);
-    memcpy(self->weights, weights.buf, (size_t)weights.len);
-    memcpy(self->words, weights.buf, (size_t)weights.len);
-    Py_ssize_t row = 0, start = 0;
-    for (Py_ssize_t i = 0; i <= names.len; i++) {
-        if (i == names.len || nb[i] == '\n') {
-            self->off[row] = start;
-            self->len[row] = i - start;
-            self->hash[row] = fnv1a(nb + start, i - start);
-            if (row) {
-                uint64_t j = self->hash[row] & self->mask;
-                while (self->slots[j].row)
-                    j = (j + 1) & self->mask;
-                self->slots[j].hash = self->hash[row];
-                self->slots[j].row = (uint32_t)row;
-                self->slots[j].len = (uint32_t)(i - start);
-            }
-            row++;
-            start = i + 1;
-        }
-    }
-    /* A word feature's row in ``words``: its own weights plus its 4-grams'. */
     char *buf = PyMem_Malloc((size_t)names.len + 8);
     Py_ssize_t *cps = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(names.len + 8));
     double *acc = PyMem_Malloc(sizeof(double) * (size_t)ncat);
-    if (!buf || !cps || !acc) {
+    if (!off || !len || !slots || !self->weights || !buf || !cps || !acc) {
+        PyMem_Free(off);
+        PyMem_Free(len);
+        PyMem_Free(slots);
         PyMem_Free(buf);
         PyMem_Free(cps);
         PyMem_Free(acc);
         PyErr_NoMemory();
         goto done;
     }
+    memcpy(self->weights, weights.buf, (size_t)weights.len);
+    Py_ssize_t row = 0, start = 0;
+    for (Py_ssize_t i = 0; i <= names.len; i++) {
+        if (i == names.len || nb[i] == '\n') {
+            off[row] = start;
+            len[row] = i - start;
+            if (row) {
+                uint64_t h = fnv1a(nb + start, i - start);
+                uint64_t j = h & self->mask;
+                while (slots[j].row)
+                    j = (j + 1) & self->mask;
+                slots[j].hash = h;
+                slots[j].row = (uint32_t)row;
+                slots[j].len = (uint32_t)(i - start);
+            }
+            row++;
+            start = i + 1;
+        }
+    }
+    self->slots = slots;
+    /* A word feature's row becomes its own weights plus its 4-grams' (a 4-gram's row, read
+     * here, ends in "#" and is never a word's). */
     for (Py_ssize_t r = 1; r < nrows; r++) {
-        const char *name = self->blob + self->off[r];
-        Py_ssize_t n = self->len[r];
+        const char *name = nb + off[r];
+        Py_ssize_t n = len[r];
         if (!n || memchr(name, ' ', (size_t)n) || memchr(name, '#', (size_t)n))
             continue;
-        float *w = self->words + r * ncat;
+        float *w = self->weights + r * ncat;
         for (Py_ssize_t k = 0; k < ncat; k++)
             acc[k] = w[k];
         add_grams(self, name, n, acc, buf, cps);
         for (Py_ssize_t k = 0; k < ncat; k++)
             w[k] = (float)acc[k];
     }
+    PyMem_Free(off);
+    PyMem_Free(len);
     PyMem_Free(buf);
     PyMem_Free(cps);
     PyMem_Free(acc);
@@ -501,7 +490,7 @@ done:
 }
 
 static int check_ready(Scorer *self, PyObject *text) {
-    if (!self->blob) {
+    if (!self->slots) {
         PyErr_SetString(PyExc_RuntimeError, "Scorer is not built");
         return -1;
     }

@@ -167,7 +167,7 @@ def post_shape(nz: Normalized) -> list[float]:
         1.0 if not _FIRST_PERSON.isdisjoint(words) else 0.0,
         1.0 if not _SECOND_PERSON.isdisjoint(words) else 0.0,
         1.0 if _DIGIT.search(original) else 0.0,
-        float(len(_SYMBOL.findall(original))),
+        0.0 if original.isascii() else float(len(_SYMBOL.findall(original))),
     ]
 
 
