@@ -37,17 +37,32 @@ from uppsikt.triage.commands import run_stream  # noqa: E402
 from uppsikt.triage.engine import Engine  # noqa: E402
 
 
-def _best_rate(fn, items: int, repeats: int) -> tuple[float, float]:
-    """Best (wall, cpu) items per second over ``repeats`` runs: other work on a shared
-    machine only ever slows a run down."""
-    best_wall = best_cpu = 0.0
+def _calibration() -> float:
+    """Milliseconds for a fixed pure-Python loop: how fast the machine ran in this round (a
+    shared machine's speed can swing by half between minutes; compare runs only at a like
+    calibration)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(1_000_000):
+        total += i * i
+    return (time.perf_counter() - start) * 1000
+
+
+def _best_rates(runs: dict, items: int, repeats: int) -> dict[str, tuple[float, float]]:
+    """Best (wall, cpu) items per second of each run over ``repeats`` rounds: other work on a
+    shared machine only ever slows a run down. The runs take turns within each round, so a
+    slow spell on the machine falls on all of them alike."""
+    best = {name: (0.0, 0.0) for name in runs}
+    calibration = []
     for _ in range(repeats):
-        w, c = time.perf_counter(), time.process_time()
-        fn()
-        wall, cpu = time.perf_counter() - w, time.process_time() - c
-        best_wall = max(best_wall, items / wall)
-        best_cpu = max(best_cpu, items / cpu)
-    return best_wall, best_cpu
+        calibration.append(_calibration())
+        for name, fn in runs.items():
+            w, c = time.perf_counter(), time.process_time()
+            fn()
+            wall, cpu = time.perf_counter() - w, time.process_time() - c
+            best[name] = (max(best[name][0], items / wall), max(best[name][1], items / cpu))
+    best["calibration_ms"] = (min(calibration), max(calibration))
+    return best
 
 
 def bench_uppsikt(posts: list[str], numbers: list[str | None], policy: str, repeats: int) -> dict:
@@ -57,21 +72,26 @@ def bench_uppsikt(posts: list[str], numbers: list[str | None], policy: str, repe
     for post in posts[:2000]:
         engine.classify(post)
     classify = engine.classify
+    shipped_model = engine.base_model
 
     def run_engine():
         for post in posts:
             classify(post)
 
-    wall, cpu = _best_rate(run_engine, len(posts), repeats)
-    shipped_model, engine.base_model = engine.base_model, None
-    rules_wall, rules_cpu = _best_rate(run_engine, len(posts), repeats)
-    engine.base_model = shipped_model
+    def run_rules():
+        engine.base_model = None
+        try:
+            run_engine()
+        finally:
+            engine.base_model = shipped_model
+
     lines = b"".join(json.dumps({"id": str(i), "text": p}, ensure_ascii=False).encode("utf-8") + b"\n" for i, p in enumerate(posts))
 
     def run_jsonl():
         run_stream(engine, io.BytesIO(lines), io.StringIO())
 
-    jsonl_wall, jsonl_cpu = _best_rate(run_jsonl, len(posts), repeats)
+    rates = _best_rates({"engine": run_engine, "rules": run_rules, "jsonl": run_jsonl}, len(posts), repeats)
+    (wall, cpu), (rules_wall, rules_cpu), (jsonl_wall, jsonl_cpu) = rates["engine"], rates["rules"], rates["jsonl"]
     found = total = 0
     for post, number in zip(posts, numbers, strict=True):
         if not number:
@@ -92,6 +112,7 @@ def bench_uppsikt(posts: list[str], numbers: list[str | None], policy: str, repe
         "rules_only_items_per_cpu_second": round(rules_cpu),
         "jsonl_items_per_second": round(jsonl_wall),
         "jsonl_items_per_cpu_second": round(jsonl_cpu),
+        "calibration_ms_fastest_slowest_round": [round(v, 1) for v in rates["calibration_ms"]],
         "personnummer_posts": total,
         "personnummer_found": found,
         "personnummer_recall": round(found / total, 4) if total else None,
@@ -108,7 +129,7 @@ def bench_presidio(python: str, corpus_path: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=20000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5, help="rounds; each run's best is reported")
     parser.add_argument("--policy", default=loader.DEFAULT_PRESET)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--presidio-python", default=os.environ.get("PRESIDIO_PYTHON"), help="interpreter with presidio-analyzer installed")
