@@ -141,6 +141,7 @@ def run_stream(engine, stream, out, *, extended: bool = False) -> int:
     failed = False
     dumps = json.dumps
     classify = engine.classify
+    line_for = engine.contract_line
     # Lines are gathered and written in batches: one ``write`` per line costs more than
     # the JSON itself. A batch is small enough that a reader sees output as it goes.
     batch: list[str] = []
@@ -150,13 +151,13 @@ def run_stream(engine, stream, out, *, extended: bool = False) -> int:
         if error is not None:
             failed = True
             append(_error_line(number, error))
-        else:
+        elif extended:
             platform = item.get("platform")
             decision = classify(item["text"], platform=platform if type(platform) is str else None)
-            if extended:
-                append(dumps(decision.to_json(item.get("id"), extended=True), ensure_ascii=False))
-            else:
-                append(decision.contract_line(item.get("id")))
+            append(dumps(decision.to_json(item.get("id"), extended=True), ensure_ascii=False))
+        else:
+            # The rules read the same on every platform (engine.py): the line straight from the engine.
+            append(line_for(item["text"], item.get("id")))
         if len(batch) >= 256:
             batch.append("")
             out.write("\n".join(batch))

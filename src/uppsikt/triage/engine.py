@@ -116,32 +116,8 @@ class Decision:
         return [explain(r.category, r.rule, r.span, self.text) for r in self.reasons]
 
     def contract_line(self, item_id=None) -> str:
-        """``json.dumps(self.to_json(item_id))`` written out directly (the CLI's hot path).
-
-        Category, rule and action names are fixed ASCII identifiers, so only the id needs
-        JSON escaping."""
-        heads = _REASON_HEADS
-        parts = []
-        for r in self.reasons:
-            head = heads.get((r[0], r[1]))
-            if head is None:
-                head = heads[(r[0], r[1])] = f'{{"category": "{r[0]}", "rule": "{r[1]}", "span": ['
-            score = _SCORE_TEXT.get(r[3])
-            if score is None:
-                score = repr(round(r[3], 2))
-                if r[3] and len(_SCORE_TEXT) < _SCORE_TEXT_MAX:  # 0.0 and -0.0 are one key
-                    _SCORE_TEXT[r[3]] = score
-            span = r[2]
-            parts.append(f"{head}{span[0]}, {span[1]}], \"score\": {score}}}")
-        key = (self.categories, self.urgent, self.action)
-        middle = _MIDDLES.get(key)
-        if middle is None:
-            categories = '", "'.join(self.categories)
-            if categories:
-                categories = '"' + categories + '"'
-            urgent = "true" if self.urgent else "false"
-            middle = _MIDDLES[key] = f', "categories": [{categories}], "urgent": {urgent}, "action": "{self.action}", "reasons": ['
-        return f'{{"id": {_id_json(item_id)}{middle}{", ".join(parts)}]}}'
+        """``json.dumps(self.to_json(item_id))`` written out directly (the CLI's hot path)."""
+        return _contract_line(self.categories, self.urgent, self.action, self.reasons, item_id)
 
     def to_json(self, item_id=None, *, extended: bool = False) -> dict:
         """The contract's output object; ``extended`` adds what the UI shows."""
@@ -165,6 +141,32 @@ class Decision:
         return out
 
 
+def _contract_line(categories: tuple[str, ...], urgent: bool, action: str, reasons, item_id) -> str:
+    """The contract's output line for a decision, as ``json.dumps`` writes it. Category, rule
+    and action names are fixed ASCII identifiers, so only the id needs JSON escaping."""
+    heads = _REASON_HEADS
+    parts = []
+    for r in reasons:
+        head = heads.get((r[0], r[1]))
+        if head is None:
+            head = heads[(r[0], r[1])] = f'{{"category": "{r[0]}", "rule": "{r[1]}", "span": ['
+        score = _SCORE_TEXT.get(r[3])
+        if score is None:
+            score = repr(round(r[3], 2))
+            if r[3] and len(_SCORE_TEXT) < _SCORE_TEXT_MAX:  # 0.0 and -0.0 are one key
+                _SCORE_TEXT[r[3]] = score
+        span = r[2]
+        parts.append(f"{head}{span[0]}, {span[1]}], \"score\": {score}}}")
+    key = (categories, urgent, action)
+    middle = _MIDDLES.get(key)
+    if middle is None:
+        names = '", "'.join(categories)
+        if names:
+            names = '"' + names + '"'
+        middle = _MIDDLES[key] = f', "categories": [{names}], "urgent": {"true" if urgent else "false"}, "action": "{action}", "reasons": ['
+    return f'{{"id": {_id_json(item_id)}{middle}{", ".join(parts)}]}}'
+
+
 class Engine:
     """Triage for one policy. Thread-safe: it holds no state per post."""
 
@@ -185,6 +187,34 @@ class Engine:
     def classify(self, text: str, platform: str | None = None) -> Decision:
         if not isinstance(text, str):
             raise TypeError("text must be a str")
+        categories, reasons, ctx, overruled = self._decide(text)
+        action = self.action_for(categories)
+        steps = ACTIONS.get(action, ())
+        return Decision(
+            categories=categories,
+            urgent=not URGENT_SET.isdisjoint(categories),
+            action=action,
+            reasons=tuple(reasons),
+            needs_expert=needs_expert(ctx, categories),
+            help=self.policy.moderation.distress_help if "distress" in categories else None,
+            alert_duty="alert_duty" in steps,
+            police="police" in steps,
+            policy=self.policy.name,
+            text=text,
+            overruled=overruled,
+        )
+
+    def contract_line(self, text: str, item_id=None) -> str:
+        """``classify(text).contract_line(item_id)``, without building the decision (the
+        ``uppsikt triage`` stream's hot path)."""
+        if not isinstance(text, str):
+            raise TypeError("text must be a str")
+        categories, reasons, _, _ = self._decide(text)
+        return _contract_line(categories, not URGENT_SET.isdisjoint(categories), self.action_for(categories), reasons, item_id)
+
+    def _decide(self, text: str) -> tuple[tuple[str, ...], list[Reason], object, tuple[Reason, ...]]:
+        """The categories in contract order, the reasons sorted to match, the rules' reading
+        of the post and the rule findings the shipped model overruled."""
         body = text if len(text) <= MAX_CHARS else text[:MAX_CHARS]
         reasons, ctx = detect(body, self.lexicon)
         found = {r.category for r in reasons}
@@ -239,22 +269,7 @@ class Engine:
         else:
             categories = tuple(sorted({r.category for r in reasons}, key=_ORDER.__getitem__))
             reasons.sort(key=lambda r: (_ORDER[r.category], -r.score))
-        action = self.action_for(categories)
-        steps = ACTIONS.get(action, ())
-        urgent = not URGENT_SET.isdisjoint(categories)
-        return Decision(
-            categories=categories,
-            urgent=urgent,
-            action=action,
-            reasons=tuple(reasons),
-            needs_expert=needs_expert(ctx, categories),
-            help=self.policy.moderation.distress_help if "distress" in categories else None,
-            alert_duty="alert_duty" in steps,
-            police="police" in steps,
-            policy=self.policy.name,
-            text=text,
-            overruled=overruled,
-        )
+        return categories, reasons, ctx, overruled
 
 
 def _without_bare_case(reasons: list[Reason], found: set[str]) -> tuple[list[Reason], set[str]]:

@@ -91,6 +91,8 @@ def test_contract_line_is_exactly_the_json_of_the_decision():
         decision = engine.classify(text)
         assert json.loads(decision.contract_line(item_id)) == decision.to_json(item_id)
         assert decision.contract_line(item_id) == json.dumps(decision.to_json(item_id), ensure_ascii=False)
+        # The stream's path, which builds no decision, writes the same line.
+        assert engine.contract_line(text, item_id) == decision.contract_line(item_id)
 
 
 def test_stream_output_is_byte_for_byte_the_json_of_each_decision():
