@@ -344,3 +344,21 @@ def test_MOD_1_an_ad_a_call_to_crime_or_an_insult_naming_a_service_is_no_case_ma
         "Gatlampan på Storgatan 4 är trasig, den har varit släckt i två veckor",
     ):
         assert "case_matter" in cats(classify, text), text
+
+
+@pytest.mark.parametrize(
+    "text,urgent",
+    [
+        ("Akta er för halkan vid busshållplatsen, jag ramlade två gånger i morse", False),
+        ("Passa dig för vildsvinen på cykelvägen mot Ekeby i skymningen", False),
+        ("Det blir blodbad på isen ikväll när vi möter Leksand, heja heja!", False),
+        ("Det här är mitt sista inlägg om parkeringsavgiften, men varför höjs den igen?", False),
+        ("Akta er. Vi vet var ni bor och när ni går hem från kommunhuset.", True),
+        ("Det här är mitt sista inlägg. Tack för allt, ni har varit snälla mot mig.", True),
+    ],
+)
+def test_MOD_7_a_warning_of_ice_or_game_a_derby_or_a_last_post_about_a_topic_is_no_alarm(rules_only, text, urgent):
+    """A warning of a hazard, a match called a bloodbath and the last post about one topic
+    share their words with threats and farewells; the threat and the farewell stay urgent."""
+    categories = rules_only(text).categories
+    assert ("threat" in categories or "distress" in categories) is urgent, categories
