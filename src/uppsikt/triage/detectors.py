@@ -1027,6 +1027,14 @@ def context_for(text: str, lexicon: Lexicon) -> Context:
             pos_s = bisect_left(nz.norm_offsets, s) + 1 if nz.norm_offsets is not None else s + 1
             pos_e = pos_s + max(1, e - s)
             hits.setdefault(tag, []).append((pos_s, pos_e, weight, term))
+    if "laugh.not" in hits and "laugh" in hits:
+        # "det var inte ett skämt": a laugh word said not to be one is no laugh.
+        nots = hits["laugh.not"]
+        laughs = [h for h in hits["laugh"] if not any(n[0] <= h[0] and h[1] <= n[1] for n in nots)]
+        if laughs:
+            hits["laugh"] = laughs
+        else:
+            del hits["laugh"]
     return Context(text, nz, hits)
 
 

@@ -362,3 +362,10 @@ def test_MOD_7_a_warning_of_ice_or_game_a_derby_or_a_last_post_about_a_topic_is_
     share their words with threats and farewells; the threat and the farewell stay urgent."""
     categories = rules_only(text).categories
     assert ("threat" in categories or "distress" in categories) is urgent, categories
+
+
+def test_MOD_2_a_threat_said_to_be_no_joke_is_a_threat(rules_only):
+    """A laugh word said not to be one ("det var inte ett skämt") no longer reads as a joke."""
+    assert "threat" in rules_only("kommentaren igår var inte ett skämt. jag kommer döda Linnea i 7a").categories
+    assert "threat" in rules_only("Jag skämtar inte, jag kommer döda Linnea i 7a").categories
+    assert "threat" not in rules_only("haha jag kommer döda Linnea i 7a om hon vinner frågesporten igen, skämt 😂").categories
