@@ -46,6 +46,30 @@ static inline uint64_t fnv1a(const char *s, Py_ssize_t n) {
     return h;
 }
 
+/* FNV-1a carried on over more bytes: fnv1a_more(fnv1a(a), b) == fnv1a(a + b). */
+static inline uint64_t fnv1a_more(uint64_t h, const char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch((p), 0, 1)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* A word of the text being scored: where it is, its hash and its pair's with the word
+ * before, and the rows found for them (0: none). */
+typedef struct {
+    Py_ssize_t start, len;
+    uint64_t wh, ph;
+    uint32_t wrow, prow;
+} Token;
+#define TOKENS_ON_STACK 256
+
 static inline uint32_t lookup_hashed(const Scorer *sc, const char *key, Py_ssize_t n, uint64_t h) {
     uint64_t i = h & sc->mask;
     for (;;) {
@@ -256,24 +280,66 @@ static Py_ssize_t walk(const Scorer *sc, PyObject *text, double *acc, Strongest 
         memset(set_stack, 0, sizeof(uint64_t) * (size_t)cap);
     }
     uint64_t set_mask = cap - 1;
-    Py_ssize_t prev_start = -1, prev_len = 0, count = 0;
+    /* The words, their hashes and their pairs' hashes first, and the hash table's slots
+     * asked of memory for all of them at once; then the rows found, asked for too. The
+     * table is megabytes: one lookup after another would each wait for memory, together
+     * the waits overlap. The sums below are taken in the text's order, as before. */
+    Token tok_stack[TOKENS_ON_STACK];
+    Token *toks = tok_stack;
+    Py_ssize_t max_toks = m / 2 + 2;
+    if (max_toks > TOKENS_ON_STACK) {
+        toks = PyMem_Malloc(sizeof(Token) * (size_t)max_toks);
+        if (!toks) {
+            PyMem_Free(word_acc);
+            if (seen != set_stack)
+                PyMem_Free(seen);
+            if (mem != stack) {
+                PyMem_Free(mem);
+                PyMem_Free(cps);
+            }
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    Py_ssize_t count = 0;
     Py_ssize_t i = 0;
     while (i < m) {
         while (i < m && folded[i] == ' ')
             i++;
         if (i >= m)
             break;
-        Py_ssize_t start = i;
+        Token *t = &toks[count];
+        t->start = i;
         while (i < m && folded[i] != ' ')
             i++;
-        Py_ssize_t wlen = i - start;
+        t->len = i - t->start;
+        t->wh = fnv1a(folded + t->start, t->len);
+        PREFETCH(&sc->slots[t->wh & sc->mask]);
+        if (count) {
+            /* "prev word": the two words with one space, as the features are named */
+            const Token *p = &toks[count - 1];
+            t->ph = fnv1a_more(fnv1a_more(p->wh, " ", 1), folded + t->start, t->len);
+            PREFETCH(&sc->slots[t->ph & sc->mask]);
+        }
         count++;
-        uint32_t row = 0;
-        uint64_t wh = fnv1a(folded + start, wlen);
-        int again = seen_before(seen, set_mask, wh);
-        if (!again)
-            row = lookup_hashed(sc, folded + start, wlen, wh);
-        if (again) {
+    }
+    for (Py_ssize_t j = 0; j < count; j++) {
+        Token *t = &toks[j];
+        t->wrow = lookup_hashed(sc, folded + t->start, t->len, t->wh);
+        if (t->wrow)
+            PREFETCH(sc->weights + (Py_ssize_t)t->wrow * sc->ncat);
+        t->prow = 0;
+        if (j) {
+            t->prow = lookup_hashed(sc, NULL, toks[j - 1].len + 1 + t->len, t->ph);
+            if (t->prow)
+                PREFETCH(sc->weights + (Py_ssize_t)t->prow * sc->ncat);
+        }
+    }
+    for (Py_ssize_t j = 0; j < count; j++) {
+        const Token *t = &toks[j];
+        Py_ssize_t start = t->start, wlen = t->len;
+        uint32_t row = t->wrow;
+        if (seen_before(seen, set_mask, t->wh)) {
             /* counted already */
         } else if (row) {
             const float *w = sc->weights + (Py_ssize_t)row * sc->ncat;
@@ -290,24 +356,24 @@ static Py_ssize_t walk(const Scorer *sc, PyObject *text, double *acc, Strongest 
         } else {
             add_grams(sc, folded + start, wlen, acc, buf, cps);
         }
-        if (prev_start >= 0) {
-            /* "prev word": the two words with one space, as the features are named */
-            Py_ssize_t plen = prev_len + 1 + wlen;
-            memcpy(buf, folded + prev_start, (size_t)prev_len);
-            buf[prev_len] = ' ';
-            memcpy(buf + prev_len + 1, folded + start, (size_t)wlen);
-            uint64_t ph = fnv1a(buf, plen);
-            uint32_t pair = seen_before(seen, set_mask, ph) ? 0 : lookup_hashed(sc, buf, plen, ph);
+        if (j) {
+            uint32_t pair = seen_before(seen, set_mask, t->ph) ? 0 : t->prow;
             if (pair) {
                 const float *w = sc->weights + (Py_ssize_t)pair * sc->ncat;
                 add_row(acc, w, sc->ncat);
-                if (st)
+                if (st) {
+                    const Token *p = &toks[j - 1];
+                    Py_ssize_t plen = p->len + 1 + wlen;
+                    memcpy(buf, folded + p->start, (size_t)p->len);
+                    buf[p->len] = ' ';
+                    memcpy(buf + p->len + 1, folded + start, (size_t)wlen);
                     consider(st, w[st->k], buf, plen);
+                }
             }
         }
-        prev_start = start;
-        prev_len = wlen;
     }
+    if (toks != tok_stack)
+        PyMem_Free(toks);
     PyMem_Free(word_acc);
     if (seen != set_stack)
         PyMem_Free(seen);
