@@ -69,6 +69,7 @@ typedef struct {
     uint32_t wrow, prow;
 } Token;
 #define TOKENS_ON_STACK 256
+#define GRAMS_AT_ONCE 32
 
 static inline uint32_t lookup_hashed(const Scorer *sc, const char *key, Py_ssize_t n, uint64_t h) {
     uint64_t i = h & sc->mask;
@@ -83,10 +84,6 @@ static inline uint32_t lookup_hashed(const Scorer *sc, const char *key, Py_ssize
             return slot->row;
         i = (i + 1) & sc->mask;
     }
-}
-
-static inline uint32_t lookup(const Scorer *sc, const char *key, Py_ssize_t n) {
-    return lookup_hashed(sc, key, n, fnv1a(key, n));
 }
 
 static inline void add_row(double *acc, const float *row, Py_ssize_t ncat) {
@@ -105,15 +102,23 @@ static void add_grams(const Scorer *sc, const char *word, Py_ssize_t n, double *
         if (((unsigned char)buf[i] & 0xC0) != 0x80)
             cps[ncp++] = i;
     cps[ncp] = m;
-    for (Py_ssize_t i = 0; i + GRAM <= ncp; i++) {
-        Py_ssize_t start = cps[i], end = cps[i + GRAM];
-        /* the gram followed by '#': written over the next byte, restored after */
-        char saved = buf[end];
-        buf[end] = '#';
-        uint32_t row = lookup(sc, buf + start, end - start + 1);
-        buf[end] = saved;
-        if (row)
-            add_row(acc, sc->weights + (Py_ssize_t)row * sc->ncat, sc->ncat);
+    /* Each gram's name is the gram followed by '#'. Their hash slots are asked of memory a
+     * batch at a time, then read in order. */
+    uint64_t hashes[GRAMS_AT_ONCE];
+    Py_ssize_t lens[GRAMS_AT_ONCE];
+    for (Py_ssize_t first = 0; first + GRAM <= ncp; first += GRAMS_AT_ONCE) {
+        Py_ssize_t batch = 0;
+        for (Py_ssize_t i = first; i + GRAM <= ncp && batch < GRAMS_AT_ONCE; i++, batch++) {
+            Py_ssize_t start = cps[i], end = cps[i + GRAM];
+            hashes[batch] = fnv1a_more(fnv1a(buf + start, end - start), "#", 1);
+            lens[batch] = end - start + 1;
+            PREFETCH(&sc->slots[hashes[batch] & sc->mask]);
+        }
+        for (Py_ssize_t b = 0; b < batch; b++) {
+            uint32_t row = lookup_hashed(sc, NULL, lens[b], hashes[b]);
+            if (row)
+                add_row(acc, sc->weights + (Py_ssize_t)row * sc->ncat, sc->ncat);
+        }
     }
 }
 
