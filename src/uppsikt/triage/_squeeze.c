@@ -328,10 +328,18 @@ static PyObject *dot_word(PyObject *self, PyObject *arg) {
     Py_RETURN_FALSE;
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch((p), 0, 1)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 /* collect_hits(matches, payloads) -> {tag: [(start, end, weight, term), ...]}: the lexicon
  * scan's hits (lexicon.py, Lexicon.scan, holds the same loop in Python).  ``matches`` is
  * the automaton's list of (key index, start, end); ``payloads[index]`` is (lead, trail,
- * ((tag, weight, term), ...)), lead and trail being the padding spaces the key carries. */
+ * tag, weight, term, tag, weight, term, ...), lead and trail being the padding spaces the
+ * key carries.  The payloads are tens of thousands of objects spread over memory: each
+ * level of them is asked of memory for every match at once before it is read. */
 static PyObject *collect_hits(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 2 || !PyList_Check(args[0]) || !PyTuple_Check(args[1])) {
         PyErr_SetString(PyExc_TypeError, "collect_hits(matches: list, payloads: tuple)");
@@ -339,29 +347,42 @@ static PyObject *collect_hits(PyObject *self, PyObject *const *args, Py_ssize_t 
     }
     PyObject *matches = args[0], *payloads = args[1];
     Py_ssize_t npay = PyTuple_GET_SIZE(payloads);
-    PyObject *out = PyDict_New();
-    if (!out)
-        return NULL;
     Py_ssize_t n = PyList_GET_SIZE(matches);
+    /* the payload tuples, checked, then their terms and weights (a hit takes a reference) */
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *m = PyList_GET_ITEM(matches, i);
         if (!PyTuple_Check(m) || PyTuple_GET_SIZE(m) != 3)
             goto bad;
         Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 0));
+        if (index == -1 && PyErr_Occurred())
+            return NULL;
+        if (index < 0 || index >= npay)
+            goto bad;
+        PREFETCH(PyTuple_GET_ITEM(payloads, index));
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *p = PyTuple_GET_ITEM(payloads, PyLong_AsSsize_t(PyTuple_GET_ITEM(PyList_GET_ITEM(matches, i), 0)));
+        if (!PyTuple_Check(p) || PyTuple_GET_SIZE(p) < 5 || (PyTuple_GET_SIZE(p) - 2) % 3)
+            goto bad;
+        for (Py_ssize_t j = 2; j < PyTuple_GET_SIZE(p); j += 3) {
+            PREFETCH(PyTuple_GET_ITEM(p, j + 1));
+            PREFETCH(PyTuple_GET_ITEM(p, j + 2));
+        }
+    }
+    PyObject *out = PyDict_New();
+    if (!out)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *m = PyList_GET_ITEM(matches, i);
+        PyObject *p = PyTuple_GET_ITEM(payloads, PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 0)));
         Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 1));
         Py_ssize_t stop = PyLong_AsSsize_t(PyTuple_GET_ITEM(m, 2));
         if (PyErr_Occurred())
             goto fail;
-        if (index < 0 || index >= npay)
-            goto bad;
-        PyObject *p = PyTuple_GET_ITEM(payloads, index);
-        if (!PyTuple_Check(p) || PyTuple_GET_SIZE(p) != 3 || !PyTuple_Check(PyTuple_GET_ITEM(p, 2)))
-            goto bad;
         start += PyLong_AsSsize_t(PyTuple_GET_ITEM(p, 0));
         stop -= PyLong_AsSsize_t(PyTuple_GET_ITEM(p, 1));
         if (PyErr_Occurred())
             goto fail;
-        PyObject *entries = PyTuple_GET_ITEM(p, 2);
         PyObject *s = PyLong_FromSsize_t(start);
         PyObject *e = PyLong_FromSsize_t(stop);
         if (!s || !e) {
@@ -369,15 +390,9 @@ static PyObject *collect_hits(PyObject *self, PyObject *const *args, Py_ssize_t 
             Py_XDECREF(e);
             goto fail;
         }
-        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(entries); j++) {
-            PyObject *entry = PyTuple_GET_ITEM(entries, j);
-            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3) {
-                Py_DECREF(s);
-                Py_DECREF(e);
-                goto bad;
-            }
-            PyObject *tag = PyTuple_GET_ITEM(entry, 0);
-            PyObject *hit = PyTuple_Pack(4, s, e, PyTuple_GET_ITEM(entry, 1), PyTuple_GET_ITEM(entry, 2));
+        for (Py_ssize_t j = 2; j < PyTuple_GET_SIZE(p); j += 3) {
+            PyObject *tag = PyTuple_GET_ITEM(p, j);
+            PyObject *hit = PyTuple_Pack(4, s, e, PyTuple_GET_ITEM(p, j + 1), PyTuple_GET_ITEM(p, j + 2));
             if (!hit) {
                 Py_DECREF(s);
                 Py_DECREF(e);
@@ -411,10 +426,11 @@ static PyObject *collect_hits(PyObject *self, PyObject *const *args, Py_ssize_t 
         Py_DECREF(e);
     }
     return out;
-bad:
-    PyErr_SetString(PyExc_ValueError, "collect_hits: a match or payload of the wrong shape");
 fail:
     Py_DECREF(out);
+    return NULL;
+bad:
+    PyErr_SetString(PyExc_ValueError, "collect_hits: a match or payload of the wrong shape");
     return NULL;
 }
 

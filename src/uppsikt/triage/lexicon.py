@@ -172,7 +172,9 @@ class Lexicon:
         """The automaton (a contiguous NFA of the ``aho-corasick`` Rust crate, overlapping matches in
         the order they end, longest first) and each key's payload by its index."""
         keys = list(table)
-        payloads = tuple((1 if key.startswith(" ") else 0, 1 if key.endswith(" ") else 0, tuple(table[key])) for key in keys)
+        # (lead, trail, tag, weight, term, tag, weight, term, ...): flat, so gathering a
+        # match's hits follows one pointer, not three.
+        payloads = tuple((1 if key.startswith(" ") else 0, 1 if key.endswith(" ") else 0, *itertools.chain.from_iterable(table[key])) for key in keys)
         if not keys:
             return None, payloads
         # The contiguous NFA, not the DFA: in a loop of its own the DFA is a little faster,
@@ -203,11 +205,11 @@ class Lexicon:
             return _collect_hits(matches, payloads)
         hits: dict[str, list[Hit]] = {}
         for index, start, stop in matches:
-            lead, trail, payload = payloads[index]
-            start += lead
-            stop -= trail
-            for tag, weight, raw in payload:
-                hits.setdefault(tag, []).append((start, stop, weight, raw))
+            payload = payloads[index]
+            start += payload[0]
+            stop -= payload[1]
+            for j in range(2, len(payload), 3):
+                hits.setdefault(payload[j], []).append((start, stop, payload[j + 1], payload[j + 2]))
         return hits
 
 

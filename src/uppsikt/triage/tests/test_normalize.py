@@ -163,10 +163,13 @@ def test_MOD_1_collect_hits_refuses_what_is_not_a_scan():
 
     from uppsikt.triage._squeeze import collect_hits
 
-    payloads = ((0, 0, (("tag", 1.0, "ord"),)),)
-    assert collect_hits([(0, 2, 5)], payloads) == {"tag": [(2, 5, 1.0, "ord")]}
-    for matches in ([(1, 0, 1)], [(0, 1)], ["x"], [(0, "a", 1)]):
+    payloads = ((0, 0, "tag", 1.0, "ord"), (1, 1, "a", 0.5, "x", "b", 1.0, "y"))
+    assert collect_hits([(0, 2, 5), (1, 0, 9)], payloads) == {"tag": [(2, 5, 1.0, "ord")], "a": [(1, 8, 0.5, "x")], "b": [(1, 8, 1.0, "y")]}
+    for matches in ([(2, 0, 1)], [(0, 1)], ["x"], [(0, "a", 1)]):
         with pytest.raises((ValueError, TypeError)):
             collect_hits(matches, payloads)
+    for bad in (((0, 0, "tag", 1.0),), ((0, 0, ("tag", 1.0, "ord")),), ("x",)):
+        with pytest.raises(ValueError):
+            collect_hits([(0, 1, 2)], bad)
     with pytest.raises(TypeError):
         collect_hits((0, 1, 2), payloads)
