@@ -37,31 +37,17 @@ from uppsikt.triage.commands import run_stream  # noqa: E402
 from uppsikt.triage.engine import Engine  # noqa: E402
 
 
-def _calibration() -> float:
-    """Milliseconds for a fixed pure-Python loop: how fast the machine ran in this round (a
-    shared machine's speed can swing by half between minutes; compare runs only at a like
-    calibration)."""
-    start = time.perf_counter()
-    total = 0
-    for i in range(1_000_000):
-        total += i * i
-    return (time.perf_counter() - start) * 1000
-
-
 def _best_rates(runs: dict, items: int, repeats: int) -> dict[str, tuple[float, float]]:
     """Best (wall, cpu) items per second of each run over ``repeats`` rounds: other work on a
     shared machine only ever slows a run down. The runs take turns within each round, so a
     slow spell on the machine falls on all of them alike."""
     best = {name: (0.0, 0.0) for name in runs}
-    calibration = []
     for _ in range(repeats):
-        calibration.append(_calibration())
         for name, fn in runs.items():
             w, c = time.perf_counter(), time.process_time()
             fn()
             wall, cpu = time.perf_counter() - w, time.process_time() - c
             best[name] = (max(best[name][0], items / wall), max(best[name][1], items / cpu))
-    best["calibration_ms"] = (min(calibration), max(calibration))
     return best
 
 
@@ -112,7 +98,6 @@ def bench_uppsikt(posts: list[str], numbers: list[str | None], policy: str, repe
         "rules_only_items_per_cpu_second": round(rules_cpu),
         "jsonl_items_per_second": round(jsonl_wall),
         "jsonl_items_per_cpu_second": round(jsonl_cpu),
-        "calibration_ms_fastest_slowest_round": [round(v, 1) for v in rates["calibration_ms"]],
         "personnummer_posts": total,
         "personnummer_found": found,
         "personnummer_recall": round(found / total, 4) if total else None,
