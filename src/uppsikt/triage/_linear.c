@@ -71,7 +71,8 @@ typedef struct {
 #define TOKENS_ON_STACK 256
 #define GRAMS_AT_ONCE 32
 
-static inline uint32_t lookup_hashed(const Scorer *sc, const char *key, Py_ssize_t n, uint64_t h) {
+/* The row of the feature whose name is n bytes long and hashes to h (0: none). */
+static inline uint32_t lookup_hashed(const Scorer *sc, Py_ssize_t n, uint64_t h) {
     uint64_t i = h & sc->mask;
     for (;;) {
         const Slot *slot = &sc->slots[i];
@@ -115,7 +116,7 @@ static void add_grams(const Scorer *sc, const char *word, Py_ssize_t n, double *
             PREFETCH(&sc->slots[hashes[batch] & sc->mask]);
         }
         for (Py_ssize_t b = 0; b < batch; b++) {
-            uint32_t row = lookup_hashed(sc, NULL, lens[b], hashes[b]);
+            uint32_t row = lookup_hashed(sc, lens[b], hashes[b]);
             if (row)
                 add_row(acc, sc->weights + (Py_ssize_t)row * sc->ncat, sc->ncat);
         }
@@ -330,12 +331,12 @@ static Py_ssize_t walk(const Scorer *sc, PyObject *text, double *acc, Strongest 
     }
     for (Py_ssize_t j = 0; j < count; j++) {
         Token *t = &toks[j];
-        t->wrow = lookup_hashed(sc, folded + t->start, t->len, t->wh);
+        t->wrow = lookup_hashed(sc, t->len, t->wh);
         if (t->wrow)
             PREFETCH(sc->weights + (Py_ssize_t)t->wrow * sc->ncat);
         t->prow = 0;
         if (j) {
-            t->prow = lookup_hashed(sc, NULL, toks[j - 1].len + 1 + t->len, t->ph);
+            t->prow = lookup_hashed(sc, toks[j - 1].len + 1 + t->len, t->ph);
             if (t->prow)
                 PREFETCH(sc->weights + (Py_ssize_t)t->prow * sc->ncat);
         }
@@ -793,19 +794,28 @@ done:
     return rc;
 }
 
+/* ``seq`` as a fast sequence of exactly n items (a new reference), or NULL with the error
+ * named after the method ``what``. */
+static PyObject *sequence_of(PyObject *seq, Py_ssize_t n, const char *what) {
+    PyObject *fast = PySequence_Fast(seq, "the values must be a sequence");
+    if (!fast)
+        return NULL;
+    if (PySequence_Fast_GET_SIZE(fast) != n) {
+        Py_DECREF(fast);
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd values", what, n);
+        return NULL;
+    }
+    return fast;
+}
+
 static PyObject *Forest_log_odds(Forest *self, PyObject *seq) {
     if (!self->feature) {
         PyErr_SetString(PyExc_RuntimeError, "Forest is not built");
         return NULL;
     }
-    PyObject *fast = PySequence_Fast(seq, "log_odds: x must be a sequence");
+    PyObject *fast = sequence_of(seq, self->nfeatures, "log_odds");
     if (!fast)
         return NULL;
-    if (PySequence_Fast_GET_SIZE(fast) != self->nfeatures) {
-        Py_DECREF(fast);
-        PyErr_Format(PyExc_ValueError, "log_odds: expected %zd features", self->nfeatures);
-        return NULL;
-    }
     double x[FOREST_MAX_FEATURES];
     PyObject **items = PySequence_Fast_ITEMS(fast);
     for (Py_ssize_t k = 0; k < self->nfeatures; k++) {
@@ -894,14 +904,9 @@ static PyObject *Dense_logits(Dense *self, PyObject *seq) {
         PyErr_SetString(PyExc_RuntimeError, "Dense is not built");
         return NULL;
     }
-    PyObject *fast = PySequence_Fast(seq, "logits: x must be a sequence");
+    PyObject *fast = sequence_of(seq, self->units, "logits");
     if (!fast)
         return NULL;
-    if (PySequence_Fast_GET_SIZE(fast) != self->units) {
-        Py_DECREF(fast);
-        PyErr_Format(PyExc_ValueError, "logits: expected %zd values", self->units);
-        return NULL;
-    }
     double acc[16];
     Py_ssize_t nout = self->nout; /* at most 16, checked when built */
     for (Py_ssize_t o = 0; o < nout; o++)
